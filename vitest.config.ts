@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // starts a throwaway PostgreSQL only when test/conformance/store/postgres.test.ts is part of the run
+    globalSetup: ['test/setup/postgres.ts'],
   },
 })

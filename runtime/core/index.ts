@@ -1,0 +1,6 @@
+export { ready, readySync, isReady, setDefaultWasmLoader, type WasmSource, type WasmLoader } from './init.js'
+export { VectorIndex, type VectorIndexOptions, type VectorSearchOptions, type VectorInput, type Metric, type Quantization } from './vector-index.js'
+export { KeywordIndex, tokenize, type KeywordIndexOptions, type KeywordSearchOptions, type TokenizerOptions } from './keyword-index.js'
+export { fuse, type FuseOptions } from './fusion.js'
+export { chunk, estimateTokens, type Chunk, type ChunkOptions, type ChunkStrategy } from './chunk.js'
+export type { Hits } from './hits.js'

@@ -1,0 +1,10 @@
+// Public API of `lumosai`: runtime-agnostic; adapters (lumosai/node, /workers, /deno, /browser) add loaders and I/O.
+export * from './core/index.js'
+export * from './agent/index.js'
+export * from './tools/index.js'
+export * from './models/index.js'
+export * from './schema/index.js'
+export * from './stream/index.js'
+export * from './tracing/index.js'
+export * from './storage/index.js'
+export { LumosError, ERROR_CODES, type LumosErrorCode } from './errors.js'

@@ -1,0 +1,8 @@
+export type { StandardSchemaV1, JsonSchema, InferSchemaInput, InferSchemaOutput } from './standard-schema.js'
+export { isStandardSchema } from './standard-schema.js'
+export { validateSchema, formatIssues, issuesToJson } from './validate.js'
+export type { ValidationResult } from './validate.js'
+export { toJsonSchema } from './to-json-schema.js'
+export { jsonSchema } from './json-schema.js'
+export type { JsonSchemaStandard, JsonSchemaOptions } from './json-schema.js'
+export { valibotToJsonSchema } from './valibot-json-schema.js'

@@ -1,0 +1,5 @@
+export type { AgentStreamPart } from './parts.js'
+export { UI_MESSAGE_STREAM_HEADERS, toUIMessageChunk, toUIMessageSseStream, createUIMessageStreamResponse } from './ui-message-stream.js'
+export type { UIMessageChunk, UIMessageStreamOptions, UIMessageStreamResponseInit } from './ui-message-stream.js'
+export { createReplayBuffer } from './replay-buffer.js'
+export type { ReplayBuffer } from './replay-buffer.js'

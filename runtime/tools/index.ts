@@ -1,0 +1,3 @@
+export { createTool, isTool } from './tool.js'
+export type { Tool, ToolConfig, ToolContext } from './tool.js'
+export type { ToolCall, ToolResult } from './execute-tool.js'

@@ -1,0 +1,6 @@
+export { noopTracer, createRecordingTracer } from './tracer.js'
+export type { Tracer, Span, Attributes, AttributeValue, ReadableSpan } from './tracer.js'
+export { createInMemoryTracer } from './in-memory-tracer.js'
+export type { InMemoryTracer } from './in-memory-tracer.js'
+export { createOtlpHttpExporter, toOtlpJson } from './otlp-http-exporter.js'
+export type { OtlpHttpExporterOptions, OtlpHttpTracer } from './otlp-http-exporter.js'
