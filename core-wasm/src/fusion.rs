@@ -1,9 +1,10 @@
 //! Rank fusion: merges several ranked lists (e.g. BM25 and vector hits) into one.
 //!
 //! Keys are u32 (the TypeScript side interns string ids before calling). Every input list is
-//! best first. Within one list only the first (best-ranked) occurrence of a key counts. Sums are
-//! accumulated in f64 in list order, so results do not depend on hashing; outputs are f32,
-//! ordered by score descending, equal scores by smaller key.
+//! best first. Within one list only the first (best-ranked) occurrence of a key counts. All
+//! entries are sorted by (key, list, position) once, which de-duplicates and groups them without
+//! hashing; sums are accumulated in f64 in list order. Outputs are f32, ordered by score
+//! descending, equal scores by smaller key.
 //!
 //! - `rrf`: Reciprocal Rank Fusion, score(key) = sum_i w_i / (k_const + rank_i), rank from 1.
 //! - `weighted`: score(key) = sum_i w_i * norm_i(score), where a key missing from a list
@@ -13,7 +14,6 @@
 
 use crate::error::{fail, Code, CoreResult};
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
 
 /// The usual RRF constant (Cormack et al. 2009).
 pub const DEFAULT_RRF_K: f32 = 60.0;
@@ -80,107 +80,133 @@ fn validate(lists: &[RankedList], weights: Option<&[f32]>, top: usize) -> CoreRe
     Ok(w)
 }
 
-/// (position, key, score) of the first occurrence of each key in a list.
-fn first_occurrences(l: &RankedList) -> Vec<(usize, u32, f32)> {
-    let mut seen = HashSet::with_capacity(l.keys.len());
-    l.keys
-        .iter()
-        .zip(l.scores.iter())
-        .enumerate()
-        .filter(|(_, (k, _))| seen.insert(**k))
-        .map(|(i, (&k, &s))| (i, k, s))
-        .collect()
+/// One input entry; sorting by (key, list, pos) groups a key's entries in list order with the
+/// best-ranked occurrence first, which gives de-duplication and deterministic sums without
+/// hashing.
+#[derive(Clone, Copy)]
+struct Entry {
+    key: u32,
+    list: u32,
+    pos: u32,
+    score: f32,
 }
 
-/// Adds `v` to `key`'s sum, remembering first-seen order so the output never depends on hashing.
-fn add(acc: &mut HashMap<u32, usize>, sums: &mut Vec<(u32, f64)>, key: u32, v: f64) {
-    let i = *acc.entry(key).or_insert_with(|| {
-        sums.push((key, 0.0));
-        sums.len() - 1
-    });
-    if let Some(e) = sums.get_mut(i) {
-        e.1 += v;
+/// First (best-ranked) occurrence of each key in each list, grouped by key, lists in order.
+fn entries(lists: &[RankedList]) -> CoreResult<Vec<Entry>> {
+    let total: usize = lists.iter().map(|l| l.keys.len()).sum();
+    if total > u32::MAX as usize || lists.len() > u32::MAX as usize {
+        return fail(Code::TooLarge, "too many ranked entries to fuse");
     }
+    let mut all = Vec::with_capacity(total);
+    for (li, l) in lists.iter().enumerate() {
+        for (pos, (&key, &score)) in l.keys.iter().zip(l.scores.iter()).enumerate() {
+            all.push(Entry { key, list: li as u32, pos: pos as u32, score });
+        }
+    }
+    all.sort_unstable_by_key(|e| (e.key, e.list, e.pos));
+    all.dedup_by(|b, a| a.key == b.key && a.list == b.list);
+    Ok(all)
 }
 
+/// Sums `value(entry)` per key (entries are grouped by key) and keeps the best `top`.
+fn fuse(all: &[Entry], top: usize, mut value: impl FnMut(&Entry) -> f64) -> CoreResult<Fused> {
+    let mut items: Vec<(u32, f32)> = Vec::new();
+    let mut i = 0;
+    while i < all.len() {
+        let key = all[i].key;
+        let mut sum = 0.0f64;
+        while i < all.len() && all[i].key == key {
+            sum += value(&all[i]);
+            i += 1;
+        }
+        let f = sum as f32;
+        if !f.is_finite() {
+            return fail(Code::InvalidArgument, "fused score overflows f32 (weights or scores too large)");
+        }
+        items.push((key, f));
+    }
+    let (keys, scores) = select_top(items, top);
+    Ok(Fused { keys, scores })
+}
+
+/// Best first: score descending, equal scores by smaller key.
 fn order(a: &(u32, f32), b: &(u32, f32)) -> Ordering {
     b.1.partial_cmp(&a.1).unwrap_or(Ordering::Equal).then(a.0.cmp(&b.0))
 }
 
-fn finish(sums: Vec<(u32, f64)>, top: usize) -> CoreResult<Fused> {
-    let mut items = Vec::with_capacity(sums.len());
-    for (k, s) in sums {
-        let f = s as f32;
-        if !f.is_finite() {
-            return fail(Code::InvalidArgument, "fused score overflows f32 (weights or scores too large)");
-        }
-        items.push((k, f));
+/// The best `top` of (key, score) pairs, best first, ties by smaller key (partial selection,
+/// then a sort of the kept part). Also used by BM25 search. `top` 0 returns nothing.
+pub fn select_top(mut items: Vec<(u32, f32)>, top: usize) -> (Vec<u32>, Vec<f32>) {
+    if top == 0 {
+        return (Vec::new(), Vec::new());
     }
     if items.len() > top {
         items.select_nth_unstable_by(top - 1, order);
         items.truncate(top);
     }
     items.sort_unstable_by(order);
-    Ok(Fused { keys: items.iter().map(|x| x.0).collect(), scores: items.iter().map(|x| x.1).collect() })
+    (items.iter().map(|x| x.0).collect(), items.iter().map(|x| x.1).collect())
 }
 
 /// Reciprocal Rank Fusion. `k_const` must be finite and >= 0 (use `DEFAULT_RRF_K`).
 pub fn rrf(lists: &[RankedList], weights: Option<&[f32]>, k_const: f32, top: usize) -> CoreResult<Fused> {
     let w = validate(lists, weights, top)?;
     if !k_const.is_finite() || k_const < 0.0 {
-        return fail(Code::InvalidArgument, format!("RRF k must be a finite number >= 0, got {}", k_const));
+        // (No float in the message: float formatting would add ~20 KB to the wasm.)
+        return fail(Code::InvalidArgument, "RRF k must be a finite number >= 0");
     }
-    let mut acc = HashMap::new();
-    let mut sums = Vec::new();
-    for (l, &wi) in lists.iter().zip(w.iter()) {
-        for (pos, key, _) in first_occurrences(l) {
-            let rank = pos as f64 + 1.0;
-            add(&mut acc, &mut sums, key, wi / (k_const as f64 + rank));
+    let all = entries(lists)?;
+    let k = k_const as f64;
+    fuse(&all, top, |e| w.get(e.list as usize).copied().unwrap_or(0.0) / (k + e.pos as f64 + 1.0))
+}
+
+/// Per-list normalisation as (center, divisor, value when the divisor is 0):
+/// norm(s) = (s - center) / divisor.
+fn norm_params(all: &[Entry], n_lists: usize, norm: Normalization) -> Vec<(f64, f64, f64)> {
+    let mut count = vec![0usize; n_lists];
+    let mut sum = vec![0.0f64; n_lists];
+    let mut min = vec![f64::INFINITY; n_lists];
+    let mut max = vec![f64::NEG_INFINITY; n_lists];
+    for e in all {
+        let (l, v) = (e.list as usize, e.score as f64);
+        if l < n_lists {
+            count[l] += 1;
+            sum[l] += v;
+            min[l] = min[l].min(v);
+            max[l] = max[l].max(v);
         }
     }
-    finish(sums, top)
+    match norm {
+        Normalization::None => vec![(0.0, 1.0, 0.0); n_lists],
+        // Every score 1 when they are all equal.
+        Normalization::MinMax => (0..n_lists).map(|l| (min[l], max[l] - min[l], 1.0)).collect(),
+        // Population std; every score 0 when std is 0.
+        Normalization::ZScore => {
+            let mean: Vec<f64> = (0..n_lists).map(|l| if count[l] > 0 { sum[l] / count[l] as f64 } else { 0.0 }).collect();
+            let mut ss = vec![0.0f64; n_lists];
+            for e in all {
+                let l = e.list as usize;
+                if l < n_lists {
+                    let d = e.score as f64 - mean[l];
+                    ss[l] += d * d;
+                }
+            }
+            (0..n_lists).map(|l| (mean[l], if count[l] > 0 { (ss[l] / count[l] as f64).sqrt() } else { 0.0 }, 0.0)).collect()
+        }
+    }
 }
 
 /// Weighted sum of (optionally normalised) scores.
 pub fn weighted(lists: &[RankedList], weights: Option<&[f32]>, norm: Normalization, top: usize) -> CoreResult<Fused> {
     let w = validate(lists, weights, top)?;
-    let mut acc = HashMap::new();
-    let mut sums = Vec::new();
-    for (l, &wi) in lists.iter().zip(w.iter()) {
-        let items = first_occurrences(l);
-        if items.is_empty() {
-            continue;
-        }
-        let vals: Vec<f64> = items.iter().map(|x| x.2 as f64).collect();
-        let normed: Vec<f64> = match norm {
-            Normalization::None => vals,
-            Normalization::MinMax => {
-                let min = vals.iter().cloned().fold(f64::INFINITY, f64::min);
-                let max = vals.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-                let range = max - min;
-                if range > 0.0 {
-                    vals.iter().map(|v| (v - min) / range).collect()
-                } else {
-                    vec![1.0; vals.len()]
-                }
-            }
-            Normalization::ZScore => {
-                let n = vals.len() as f64;
-                let mean = vals.iter().sum::<f64>() / n;
-                let var = vals.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
-                let std = var.sqrt();
-                if std > 0.0 {
-                    vals.iter().map(|v| (v - mean) / std).collect()
-                } else {
-                    vec![0.0; vals.len()]
-                }
-            }
-        };
-        for ((_, key, _), v) in items.iter().zip(normed.iter()) {
-            add(&mut acc, &mut sums, *key, wi * v);
-        }
-    }
-    finish(sums, top)
+    let all = entries(lists)?;
+    let params = norm_params(&all, lists.len(), norm);
+    fuse(&all, top, |e| {
+        let l = e.list as usize;
+        let (center, divisor, flat) = params.get(l).copied().unwrap_or((0.0, 1.0, 0.0));
+        let v = if divisor > 0.0 { (e.score as f64 - center) / divisor } else { flat };
+        w.get(l).copied().unwrap_or(0.0) * v
+    })
 }
 
 #[cfg(test)]
@@ -201,10 +227,7 @@ mod tests {
         let s = [0f32; 3];
         let got = rrf(&[list(&a, &s), list(&b, &s)], None, DEFAULT_RRF_K, 10).unwrap();
         assert_eq!(got.keys, vec![1, 3, 2, 4]);
-        assert_eq!(
-            got.scores,
-            vec![f(1.0 / 61.0 + 1.0 / 62.0), f(1.0 / 63.0 + 1.0 / 61.0), f(1.0 / 62.0), f(1.0 / 63.0)]
-        );
+        assert_eq!(got.scores, vec![f(1.0 / 61.0 + 1.0 / 62.0), f(1.0 / 63.0 + 1.0 / 61.0), f(1.0 / 62.0), f(1.0 / 63.0)]);
         let top2 = rrf(&[list(&a, &s), list(&b, &s)], None, 60.0, 2).unwrap();
         assert_eq!(top2.keys, vec![1, 3]);
         // k_const = 0 and weights.

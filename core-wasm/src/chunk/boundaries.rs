@@ -5,8 +5,10 @@
 //! - the character at p does not extend the previous one: not \p{M} (combining, spacing and
 //!   enclosing marks, variation selectors), not an Emoji_Modifier (skin tone), not ZWJ U+200D,
 //!   not a tag character U+E0020..U+E007F (subdivision flags);
-//! - the character before p is not ZWJ (emoji ZWJ sequences stay whole);
+//! - the character before p is not ZWJ followed by an Extended_Pictographic character (emoji ZWJ
+//!   sequences stay whole, UAX #29 GB11; a ZWJ before a letter is an ordinary break);
 //! - p is not between '\r' and '\n', nor between the two regional indicators of a flag.
+//!
 //! All byte access is bounds-checked: nothing here can panic on any input.
 
 use super::marks::EXTEND_RANGES;
@@ -28,7 +30,10 @@ pub(crate) fn decode_at(b: &[u8], i: usize) -> (u32, usize) {
     } else if x < 0xF0 {
         (((x & 0x0F) << 12) | (cont(1) << 6) | cont(2), 3)
     } else {
-        (((x & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3), 4)
+        (
+            ((x & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
+            4,
+        )
     }
 }
 
@@ -98,6 +103,33 @@ pub(crate) fn in_ranges(ranges: &[(u32, u32)], c: u32) -> bool {
     lo > 0 && c <= ranges[lo - 1].1
 }
 
+/// Extended_Pictographic, approximated by the blocks that hold it (enough for ZWJ sequences).
+#[inline]
+fn is_extended_pictographic(c: u32) -> bool {
+    matches!(c,
+        0xA9 | 0xAE | 0x203C | 0x2049 | 0x2122 | 0x2139 | 0x2194..=0x21AA | 0x231A..=0x23FF | 0x24C2
+        | 0x25AA..=0x25FE | 0x2600..=0x27BF | 0x2934 | 0x2935 | 0x2B05..=0x2B55 | 0x3030 | 0x303D
+        | 0x3297 | 0x3299 | 0x1F000..=0x1FAFF | 0x1FC00..=0x1FFFD)
+}
+
+/// GB11 needs `ExtPict Extend* ZWJ × ExtPict`: is there an ExtPict before `q`, skipping extenders?
+fn pictographic_before(b: &[u8], mut q: usize) -> bool {
+    for _ in 0..32 {
+        let (c, l) = decode_before(b, q);
+        if l == 0 {
+            return false;
+        }
+        if is_extended_pictographic(c) {
+            return true;
+        }
+        if !is_extender(c) || c == ZWJ {
+            return false;
+        }
+        q -= l;
+    }
+    false
+}
+
 #[inline]
 fn is_regional_indicator(c: u32) -> bool {
     (0x1F1E6..=0x1F1FF).contains(&c)
@@ -118,7 +150,8 @@ pub(crate) fn is_safe(b: &[u8], p: usize) -> bool {
         if prev < 0x80 {
             return !(prev == b'\r' && x == b'\n');
         }
-        return decode_before(b, p).0 != ZWJ;
+        // ASCII is never Extended_Pictographic, so a ZWJ before it does not join (GB11).
+        return true;
     }
     let (next, _) = decode_at(b, p);
     if is_extender(next) {
@@ -128,7 +161,7 @@ pub(crate) fn is_safe(b: &[u8], p: usize) -> bool {
         return true;
     }
     let (pc, plen) = decode_before(b, p);
-    if pc == ZWJ {
+    if pc == ZWJ && is_extended_pictographic(next) && pictographic_before(b, p - plen) {
         return false;
     }
     if is_regional_indicator(next) && is_regional_indicator(pc) {
@@ -154,7 +187,9 @@ pub(crate) fn is_ws(c: u32) -> bool {
     match c {
         0x09..=0x0D | 0x20 => true,
         _ if c < 0xA0 => false,
-        0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000 | 0xFEFF => true,
+        0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000 | 0xFEFF => {
+            true
+        }
         _ => false,
     }
 }
@@ -203,12 +238,6 @@ pub(crate) fn all_ws(b: &[u8], a: usize, e: usize) -> bool {
         }
     }
     true
-}
-
-/// A word start: a safe position whose char is not whitespace and follows whitespace.
-#[inline]
-pub(crate) fn is_word_start(b: &[u8], p: usize) -> bool {
-    p < b.len() && ws_before(b, p) && !ws_at(b, p) && is_safe(b, p)
 }
 
 /// Trims whitespace from both ends of [a, e), keeping both ends on safe boundaries.
@@ -269,7 +298,17 @@ mod tests {
         // e|◌́ no; x ok; 👍|🏽 no; 👨|ZWJ no; ZWJ|👩 no; z|FE0F no; \r|\n no; 🇺|🇸 no; 🇸|🇫 yes.
         let mut expect = vec![0];
         let mut p = 0;
-        let pieces = ["e\u{301}", "x", "👍🏽", "y", "👨\u{200D}👩", "z\u{FE0F}", "\r\n", "🇺🇸", "🇫🇷"];
+        let pieces = [
+            "e\u{301}",
+            "x",
+            "👍🏽",
+            "y",
+            "👨\u{200D}👩",
+            "z\u{FE0F}",
+            "\r\n",
+            "🇺🇸",
+            "🇫🇷",
+        ];
         for piece in pieces.iter() {
             p += piece.len();
             expect.push(p);

@@ -48,14 +48,25 @@ struct Splitter<'a, 'v> {
 
 pub(crate) fn chunk(t: &str, o: &ChunkOptions) -> CoreResult<Vec<Chunk>> {
     let root = parse(t, o.unit)?;
-    let mut s = Splitter { t, unit: o.unit, max: o.max_size, path: Vec::new(), out: Vec::new() };
+    let mut s = Splitter {
+        t,
+        unit: o.unit,
+        max: o.max_size,
+        path: Vec::new(),
+        out: Vec::new(),
+    };
     s.value(&root, 0)?;
     let spans: Vec<Span> = s.out.iter().map(|x| x.span).collect();
     let pairs = utf16_pairs(t.as_bytes(), &spans)?;
     Ok(s.out
         .into_iter()
         .zip(pairs)
-        .map(|(x, (start, end))| Chunk { start, end, text: Some(x.text), headers: x.headers })
+        .map(|(x, (start, end))| Chunk {
+            start,
+            end,
+            text: Some(x.text),
+            headers: x.headers,
+        })
         .collect())
 }
 
@@ -102,7 +113,11 @@ impl<'a, 'v> Splitter<'a, 'v> {
         let text = self.wrap(inner);
         let size = measure(&text, self.unit);
         let headers = self.headers();
-        self.out.push(Out { span: Span { start, end, size }, text, headers });
+        self.out.push(Out {
+            span: Span { start, end, size },
+            text,
+            headers,
+        });
     }
 
     /// Enter a child: wrap it if the wrapper stays within 3/4 of max_size, else restart the
@@ -142,33 +157,49 @@ impl<'a, 'v> Splitter<'a, 'v> {
         match &v.kind {
             Kind::Object(members) => {
                 let sizes: Vec<usize> = members.iter().map(|(k, x)| k.size + 1 + x.size).collect();
-                self.group(w, members.len(), &sizes, |me, i, out| {
-                    let (k, x) = &members[i];
-                    write_value(out, me.t, k);
-                    out.push(':');
-                    write_value(out, me.t, x);
-                    (k.start, x.end)
-                }, |me, i, w| {
-                    let (k, x) = &members[i];
-                    let saved = me.saved();
-                    let w2 = me.push(Step::Key(k), w, k.size + 3);
-                    let r = me.value(x, w2);
-                    me.pop(&saved);
-                    r
-                }, '{', '}')
+                self.group(
+                    w,
+                    members.len(),
+                    &sizes,
+                    |me, i, out| {
+                        let (k, x) = &members[i];
+                        write_value(out, me.t, k);
+                        out.push(':');
+                        write_value(out, me.t, x);
+                        (k.start, x.end)
+                    },
+                    |me, i, w| {
+                        let (k, x) = &members[i];
+                        let saved = me.saved();
+                        let w2 = me.push(Step::Key(k), w, k.size + 3);
+                        let r = me.value(x, w2);
+                        me.pop(&saved);
+                        r
+                    },
+                    '{',
+                    '}',
+                )
             }
             Kind::Array(items) => {
                 let sizes: Vec<usize> = items.iter().map(|x| x.size).collect();
-                self.group(w, items.len(), &sizes, |me, i, out| {
-                    write_value(out, me.t, &items[i]);
-                    (items[i].start, items[i].end)
-                }, |me, i, w| {
-                    let saved = me.saved();
-                    let w2 = me.push(Step::Index(i), w, 2);
-                    let r = me.value(&items[i], w2);
-                    me.pop(&saved);
-                    r
-                }, '[', ']')
+                self.group(
+                    w,
+                    items.len(),
+                    &sizes,
+                    |me, i, out| {
+                        write_value(out, me.t, &items[i]);
+                        (items[i].start, items[i].end)
+                    },
+                    |me, i, w| {
+                        let saved = me.saved();
+                        let w2 = me.push(Step::Index(i), w, 2);
+                        let r = me.value(&items[i], w2);
+                        me.pop(&saved);
+                        r
+                    },
+                    '[',
+                    ']',
+                )
             }
             Kind::Str { .. } => self.string(v, w),
             Kind::Scalar => {
@@ -197,7 +228,16 @@ impl<'a, 'v> Splitter<'a, 'v> {
 
     /// Greedy packing of n members/elements of sizes `sizes` into `open … close` groups.
     #[allow(clippy::too_many_arguments)]
-    fn group<W, R>(&mut self, w: usize, n: usize, sizes: &[usize], write: W, recurse: R, open: char, close: char) -> CoreResult<()>
+    fn group<W, R>(
+        &mut self,
+        w: usize,
+        n: usize,
+        sizes: &[usize],
+        write: W,
+        recurse: R,
+        open: char,
+        close: char,
+    ) -> CoreResult<()>
     where
         W: Fn(&Self, usize, &mut String) -> (usize, usize),
         R: Fn(&mut Self, usize, usize) -> CoreResult<()>,
@@ -221,8 +261,7 @@ impl<'a, 'v> Splitter<'a, 'v> {
             inner.push(close);
             me.emit(span.0, span.1, &inner);
         };
-        for i in 0..n {
-            let s = sizes[i];
+        for (i, &s) in sizes.iter().enumerate().take(n) {
             if w + 2 + s > self.max {
                 flush(self, from, i);
                 recurse(self, i, w)?;
@@ -312,7 +351,11 @@ mod tests {
     use crate::chunk::options::Strategy;
 
     fn js(max: usize) -> ChunkOptions {
-        ChunkOptions { strategy: Strategy::Json, max_size: max, ..ChunkOptions::default() }
+        ChunkOptions {
+            strategy: Strategy::Json,
+            max_size: max,
+            ..ChunkOptions::default()
+        }
     }
 
     fn texts(cs: &[Chunk]) -> Vec<&str> {
@@ -323,7 +366,10 @@ mod tests {
     fn splits_arrays_under_their_path() {
         let t = r#"{"a": {"b": [1, 2, 3, 4]}}"#;
         let cs = chunk(t, &js(18)).unwrap();
-        assert_eq!(texts(&cs), vec![r#"{"a":{"b":[1,2]}}"#, r#"{"a":{"b":[3,4]}}"#]);
+        assert_eq!(
+            texts(&cs),
+            vec![r#"{"a":{"b":[1,2]}}"#, r#"{"a":{"b":[3,4]}}"#]
+        );
         assert_eq!(cs[0].headers, vec!["a", "b"]);
         assert_eq!((cs[0].start, cs[0].end), (13, 17)); // "1, 2"
         assert_eq!((cs[1].start, cs[1].end), (19, 23));
@@ -336,7 +382,15 @@ mod tests {
     fn splits_objects_and_long_strings() {
         let t = r#"{"x": 1, "y": "abcdefghij", "z": [true, null]}"#;
         let cs = chunk(t, &js(17)).unwrap();
-        assert_eq!(texts(&cs), vec![r#"{"x":1}"#, r#"{"y":"abcdefghi"}"#, r#"{"y":"j"}"#, r#"{"z":[true,null]}"#]);
+        assert_eq!(
+            texts(&cs),
+            vec![
+                r#"{"x":1}"#,
+                r#"{"y":"abcdefghi"}"#,
+                r#"{"y":"j"}"#,
+                r#"{"z":[true,null]}"#
+            ]
+        );
         assert_eq!(cs[1].headers, vec!["y"]);
         assert_eq!(cs[3].headers, Vec::<String>::new());
     }
@@ -345,7 +399,14 @@ mod tests {
     fn element_split_gets_index_path() {
         let t = r#"[{"k": "aaaa"}, {"k": "bbbbbbbbbbbb"}]"#;
         let cs = chunk(t, &js(16)).unwrap();
-        assert_eq!(texts(&cs), vec![r#"[{"k":"aaaa"}]"#, r#"[{"k":"bbbbbb"}]"#, r#"[{"k":"bbbbbb"}]"#]);
+        assert_eq!(
+            texts(&cs),
+            vec![
+                r#"[{"k":"aaaa"}]"#,
+                r#"[{"k":"bbbbbb"}]"#,
+                r#"[{"k":"bbbbbb"}]"#
+            ]
+        );
         assert_eq!(cs[1].headers, vec!["[1]", "k"]);
     }
 

@@ -16,7 +16,9 @@ pub(crate) enum Kind {
     /// null, true, false or a number: serialised as its source text.
     Scalar,
     /// A string; `escaped` when its source contains a backslash.
-    Str { escaped: bool },
+    Str {
+        escaped: bool,
+    },
     Array(Vec<Value>),
     Object(Vec<(Value, Value)>),
 }
@@ -33,7 +35,13 @@ pub(crate) struct Value {
 }
 
 pub(crate) fn parse(t: &str, unit: SizeUnit) -> CoreResult<Value> {
-    let mut p = Parser { t, b: t.as_bytes(), i: 0, unit, scratch: String::new() };
+    let mut p = Parser {
+        t,
+        b: t.as_bytes(),
+        i: 0,
+        unit,
+        scratch: String::new(),
+    };
     p.ws();
     let v = p.value(0)?;
     p.ws();
@@ -56,7 +64,10 @@ impl<'a> Parser<'a> {
         let at = self.i.min(self.b.len());
         let before = &self.b[..at];
         let line = before.iter().filter(|&&x| x == b'\n').count() + 1;
-        let line_start = before.iter().rposition(|&x| x == b'\n').map_or(0, |p| p + 1);
+        let line_start = before
+            .iter()
+            .rposition(|&x| x == b'\n')
+            .map_or(0, |p| p + 1);
         let col = utf16_len(&before[line_start..]) + 1;
         fail(
             Code::JsonInvalid,
@@ -78,7 +89,7 @@ impl<'a> Parser<'a> {
     }
 
     fn size_of_source(&self, a: usize, e: usize) -> usize {
-        measure(&self.t[a..e], self.unit)
+        measure(self.t.get(a..e).unwrap_or(""), self.unit)
     }
 
     fn value(&mut self, depth: usize) -> CoreResult<Value> {
@@ -93,9 +104,16 @@ impl<'a> Parser<'a> {
             Some(b'n') => self.literal(b"null"),
             Some(b'-') | Some(b'0'..=b'9') => {
                 self.number()?;
-                Ok(Value { start, end: self.i, size: self.size_of_source(start, self.i), kind: Kind::Scalar })
+                Ok(Value {
+                    start,
+                    end: self.i,
+                    size: self.size_of_source(start, self.i),
+                    kind: Kind::Scalar,
+                })
             }
-            Some(_) => self.err("expected a value (object, array, string, number, true, false or null)"),
+            Some(_) => {
+                self.err("expected a value (object, array, string, number, true, false or null)")
+            }
         }
     }
 
@@ -105,7 +123,12 @@ impl<'a> Parser<'a> {
             return self.err("invalid literal (expected true, false or null)");
         }
         self.i += word.len();
-        Ok(Value { start, end: self.i, size: self.size_of_source(start, self.i), kind: Kind::Scalar })
+        Ok(Value {
+            start,
+            end: self.i,
+            size: self.size_of_source(start, self.i),
+            kind: Kind::Scalar,
+        })
     }
 
     fn digits(&mut self) -> usize {
@@ -159,10 +182,13 @@ impl<'a> Parser<'a> {
                 Some(b'\\') => {
                     escaped = true;
                     match self.b.get(self.i + 1) {
-                        Some(b'"') | Some(b'\\') | Some(b'/') | Some(b'b') | Some(b'f') | Some(b'n') | Some(b'r')
-                        | Some(b't') => self.i += 2,
+                        Some(b'"') | Some(b'\\') | Some(b'/') | Some(b'b') | Some(b'f')
+                        | Some(b'n') | Some(b'r') | Some(b't') => self.i += 2,
                         Some(b'u') => {
-                            let ok = self.b.get(self.i + 2..self.i + 6).map_or(false, |h| h.iter().all(|c| c.is_ascii_hexdigit()));
+                            let ok = self
+                                .b
+                                .get(self.i + 2..self.i + 6)
+                                .map_or(false, |h| h.iter().all(|c| c.is_ascii_hexdigit()));
                             if !ok {
                                 self.i += 1;
                                 return self.err("invalid \\u escape: expected 4 hex digits");
@@ -175,7 +201,9 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
-                Some(&c) if c < 0x20 => return self.err("control character in string (must be escaped)"),
+                Some(&c) if c < 0x20 => {
+                    return self.err("control character in string (must be escaped)")
+                }
                 Some(_) => self.i += 1,
             }
         }
@@ -189,7 +217,12 @@ impl<'a> Parser<'a> {
         } else {
             self.size_of_source(start, self.i)
         };
-        Ok(Value { start, end: self.i, size, kind: Kind::Str { escaped } })
+        Ok(Value {
+            start,
+            end: self.i,
+            size,
+            kind: Kind::Str { escaped },
+        })
     }
 
     fn array(&mut self, depth: usize) -> CoreResult<Value> {
@@ -203,7 +236,12 @@ impl<'a> Parser<'a> {
         self.ws();
         if self.b.get(self.i) == Some(&b']') {
             self.i += 1;
-            return Ok(Value { start, end: self.i, size, kind: Kind::Array(items) });
+            return Ok(Value {
+                start,
+                end: self.i,
+                size,
+                kind: Kind::Array(items),
+            });
         }
         loop {
             self.ws();
@@ -220,7 +258,12 @@ impl<'a> Parser<'a> {
                 _ => return self.err("expected ',' or ']' after an array element"),
             }
         }
-        Ok(Value { start, end: self.i, size, kind: Kind::Array(items) })
+        Ok(Value {
+            start,
+            end: self.i,
+            size,
+            kind: Kind::Array(items),
+        })
     }
 
     fn object(&mut self, depth: usize) -> CoreResult<Value> {
@@ -234,7 +277,12 @@ impl<'a> Parser<'a> {
         self.ws();
         if self.b.get(self.i) == Some(&b'}') {
             self.i += 1;
-            return Ok(Value { start, end: self.i, size, kind: Kind::Object(members) });
+            return Ok(Value {
+                start,
+                end: self.i,
+                size,
+                kind: Kind::Object(members),
+            });
         }
         loop {
             self.ws();
@@ -261,7 +309,12 @@ impl<'a> Parser<'a> {
                 _ => return self.err("expected ',' or '}' after an object member"),
             }
         }
-        Ok(Value { start, end: self.i, size, kind: Kind::Object(members) })
+        Ok(Value {
+            start,
+            end: self.i,
+            size,
+            kind: Kind::Object(members),
+        })
     }
 }
 
@@ -344,7 +397,9 @@ pub(crate) fn decode_string(raw: &[u8]) -> String {
 /// Compact serialisation of v.
 pub(crate) fn write_value(out: &mut String, t: &str, v: &Value) {
     match &v.kind {
-        Kind::Scalar | Kind::Str { escaped: false } => out.push_str(t.get(v.start..v.end).unwrap_or("")),
+        Kind::Scalar | Kind::Str { escaped: false } => {
+            out.push_str(t.get(v.start..v.end).unwrap_or(""))
+        }
         Kind::Str { escaped: true } => {
             out.push('"');
             write_string(out, t.as_bytes().get(v.start + 1..v.end - 1).unwrap_or(&[]));
@@ -389,8 +444,14 @@ mod tests {
 
     #[test]
     fn parses_and_compacts() {
-        assert_eq!(compact(" { \"a\" : [1, 2.5e-3, -0, true, false, null], \"b\": {} } "), r#"{"a":[1,2.5e-3,-0,true,false,null],"b":{}}"#);
-        assert_eq!(compact(r#""A\u00e9\n\/\ud83d\ude00\ud800""#), "\"Aé\\n/😀\\ud800\"");
+        assert_eq!(
+            compact(" { \"a\" : [1, 2.5e-3, -0, true, false, null], \"b\": {} } "),
+            r#"{"a":[1,2.5e-3,-0,true,false,null],"b":{}}"#
+        );
+        assert_eq!(
+            compact(r#""A\u00e9\n\/\ud83d\ude00\ud800""#),
+            "\"Aé\\n/😀\\ud800\""
+        );
         assert_eq!(compact("[]"), "[]");
         assert_eq!(compact("\"日本\""), "\"日本\"");
     }
@@ -416,7 +477,12 @@ mod tests {
             assert!(e.message.contains(want), "{:?}: {}", src, e.message);
         }
         let e = parse("[1,\n  2,, 3]", SizeUnit::Chars).unwrap_err();
-        assert!(e.message.contains("line 2, column 5 (char offset 8, byte 8)"), "{}", e.message);
+        assert!(
+            e.message
+                .contains("line 2, column 5 (char offset 8, byte 8)"),
+            "{}",
+            e.message
+        );
         let e = parse("[\"😀\", x]", SizeUnit::Chars).unwrap_err();
         assert!(e.message.contains("char offset 7, byte 9"), "{}", e.message);
     }
@@ -427,9 +493,16 @@ mod tests {
         assert!(parse(&ok, SizeUnit::Chars).is_ok());
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
         let e = parse(&deep, SizeUnit::Chars).unwrap_err();
-        assert!(e.message.contains("nesting deeper than 512"), "{}", e.message);
+        assert!(
+            e.message.contains("nesting deeper than 512"),
+            "{}",
+            e.message
+        );
         // Far deeper input must fail the same way, not overflow the stack.
         let abyss = "{\"a\":".repeat(100_000);
-        assert_eq!(parse(&abyss, SizeUnit::Chars).unwrap_err().code, Code::JsonInvalid);
+        assert_eq!(
+            parse(&abyss, SizeUnit::Chars).unwrap_err().code,
+            Code::JsonInvalid
+        );
     }
 }

@@ -28,9 +28,10 @@ use super::options::ChunkOptions;
 use super::recursive::{Engine, Levels, Sep, TextLevels};
 use super::scan::memchr;
 use super::spans::{drop_blank, merge_small, trim_all, utf16_pairs, Span};
-use super::units::measure_range;
+use super::units::measure_capped;
 use super::{overlap, Chunk};
 use crate::error::CoreResult;
+use std::cell::Cell;
 
 const NONE: u32 = u32::MAX;
 const LV_BLOCK: u8 = 6;
@@ -75,6 +76,10 @@ struct Doc<'a> {
     lines: Vec<Line>,
     headers: Vec<Header>,
     text: TextLevels<'a>,
+    /// Bit L set when some line boundary has level L (absent header levels cost nothing).
+    levels_present: u32,
+    /// Index of the line found by the last `next_split` (queries mostly move forward).
+    hint: Cell<usize>,
 }
 
 fn indent(c: &[u8]) -> Option<usize> {
@@ -135,8 +140,14 @@ fn underline(c: &[u8]) -> Option<u8> {
 }
 
 fn trim_bytes(c: &[u8]) -> &[u8] {
-    let s = c.iter().position(|x| !matches!(x, b' ' | b'\t')).unwrap_or(c.len());
-    let e = c.iter().rposition(|x| !matches!(x, b' ' | b'\t')).map_or(s, |p| p + 1);
+    let s = c
+        .iter()
+        .position(|x| !matches!(x, b' ' | b'\t'))
+        .unwrap_or(c.len());
+    let e = c
+        .iter()
+        .rposition(|x| !matches!(x, b' ' | b'\t'))
+        .map_or(s, |p| p + 1);
     &c[s..e.max(s)]
 }
 
@@ -227,15 +238,58 @@ impl<'a> Doc<'a> {
                 (Some(Kind::Text), Kind::Text) => LV_LINE,
                 _ => LV_BLOCK,
             };
-            lines.push(Line { start: s, end: e, kind, level, fence: fence_idx });
+            lines.push(Line {
+                start: s,
+                end: e,
+                kind,
+                level,
+                fence: fence_idx,
+            });
             s = e;
         }
-        let seps = vec![Sep::SentenceEnd, Sep::Lit(b"; ".to_vec()), Sep::Comma, Sep::Lit(b" ".to_vec())];
-        Doc { t, lines, headers, text: TextLevels::with(b, seps) }
+        let levels_present =
+            lines
+                .iter()
+                .fold(0u32, |m, l| if l.level < 32 { m | 1 << l.level } else { m });
+        let seps = vec![
+            Sep::SentenceEnd,
+            Sep::Lit(b"; ".to_vec()),
+            Sep::Comma,
+            Sep::Lit(b" ".to_vec()),
+        ];
+        Doc {
+            t,
+            lines,
+            headers,
+            text: TextLevels::with(b, seps),
+            levels_present,
+            hint: Cell::new(0),
+        }
+    }
+
+    /// Index of the first line starting after p. The engine's queries mostly move forward, so
+    /// a short walk from the previous answer usually replaces the binary search.
+    fn first_after(&self, p: usize) -> usize {
+        let n = self.lines.len();
+        let mut i = self.hint.get().min(n);
+        let mut steps = 0;
+        if i < n && self.lines[i].start <= p {
+            while i < n && self.lines[i].start <= p && steps < 32 {
+                i += 1;
+                steps += 1;
+            }
+            if i < n && self.lines[i].start <= p {
+                i = self.lines.partition_point(|l| l.start <= p);
+            }
+        } else {
+            i = self.lines.partition_point(|l| l.start <= p);
+        }
+        self.hint.set(i.saturating_sub(1));
+        i
     }
 
     fn line_at(&self, p: usize) -> Option<usize> {
-        let i = self.lines.partition_point(|l| l.start <= p);
+        let i = self.first_after(p);
         if i == 0 {
             None
         } else {
@@ -271,8 +325,14 @@ impl<'a> Doc<'a> {
         }
         path.reverse();
         let first_inside = self.headers.partition_point(|x| x.start <= s);
-        for x in self.headers[first_inside..].iter().take_while(|x| x.start < e) {
-            let keep = path.iter().take_while(|&&i| self.headers[i as usize].level < x.level).count();
+        for x in self.headers[first_inside..]
+            .iter()
+            .take_while(|x| x.start < e)
+        {
+            let keep = path
+                .iter()
+                .take_while(|&&i| self.headers[i as usize].level < x.level)
+                .count();
             path.truncate(keep);
             if path.is_empty() {
                 break;
@@ -294,7 +354,14 @@ impl<'a> Doc<'a> {
     }
 }
 
-fn push_header(headers: &mut Vec<Header>, stack: &mut Vec<u32>, start: usize, end: usize, level: u8, label: String) {
+fn push_header(
+    headers: &mut Vec<Header>,
+    stack: &mut Vec<u32>,
+    start: usize,
+    end: usize,
+    level: u8,
+    label: String,
+) {
     while let Some(&top) = stack.last() {
         if headers[top as usize].level >= level {
             stack.pop();
@@ -304,7 +371,13 @@ fn push_header(headers: &mut Vec<Header>, stack: &mut Vec<u32>, start: usize, en
     }
     let parent = stack.last().copied().unwrap_or(NONE);
     stack.push(headers.len() as u32);
-    headers.push(Header { start, end, level, parent, label });
+    headers.push(Header {
+        start,
+        end,
+        level,
+        parent,
+        label,
+    });
 }
 
 impl<'a> Levels for Doc<'a> {
@@ -316,13 +389,17 @@ impl<'a> Levels for Doc<'a> {
         if level >= LINE_LEVELS {
             return self.text.next_split(level - LINE_LEVELS, from, end);
         }
+        if self.levels_present & ((2u32 << level) - 1) == 0 {
+            return None; // no boundary of this level or above anywhere
+        }
         let b = self.t.as_bytes();
-        let mut i = self.lines.partition_point(|l| l.start <= from);
+        let mut i = self.first_after(from);
         while let Some(l) = self.lines.get(i) {
             if l.start >= end {
                 return None;
             }
             if (l.level as usize) <= level && is_safe(b, l.start) {
+                self.hint.set(i); // the next query usually starts here
                 return Some(l.start);
             }
             i += 1;
@@ -354,16 +431,23 @@ impl<'a> Levels for Doc<'a> {
 pub(crate) fn chunk(t: &str, o: &ChunkOptions) -> CoreResult<Vec<Chunk>> {
     let doc = Doc::parse(t);
     let b = t.as_bytes();
-    let mut spans = if measure_range(t, 0, t.len(), o.unit) <= o.max_size {
-        vec![Span { start: 0, end: t.len(), size: measure_range(t, 0, t.len(), o.unit) }]
-    } else {
-        let mut eng = Engine::new(t, &doc, o.unit, o.max_size - o.overlap, o.max_size);
-        eng.run(0, t.len())?;
-        eng.out
+    let mut spans = match measure_capped(t, o.unit, o.max_size) {
+        Some(size) => vec![Span {
+            start: 0,
+            end: t.len(),
+            size,
+        }],
+        None => {
+            let mut eng = Engine::new(t, &doc, o.unit, o.max_size - o.overlap, o.max_size);
+            eng.run_oversized(0, t.len())?;
+            eng.out
+        }
     };
     trim_all(t, &mut spans, o.unit, true);
     drop_blank(b, &mut spans);
-    overlap::apply(t, &mut spans, o.unit, o.overlap, o.max_size, |p| doc.overlap_floor(p));
+    overlap::apply(t, &mut spans, o.unit, o.overlap, o.max_size, |p| {
+        doc.overlap_floor(p)
+    });
     let spans = merge_small(t, spans, o.unit, o.min_size, o.max_size);
     let pairs = utf16_pairs(b, &spans)?;
     let mut out = Vec::with_capacity(spans.len());
@@ -378,11 +462,19 @@ pub(crate) fn chunk(t: &str, o: &ChunkOptions) -> CoreResult<Vec<Chunk>> {
         } else {
             None
         };
-        let mut headers: Vec<String> = path.iter().map(|&h| doc.headers[h as usize].label.clone()).collect();
+        let mut headers: Vec<String> = path
+            .iter()
+            .map(|&h| doc.headers[h as usize].label.clone())
+            .collect();
         if let Some(f) = doc.fence_label(s.start) {
             headers.push(f);
         }
-        out.push(Chunk { start, end, text, headers });
+        out.push(Chunk {
+            start,
+            end,
+            text,
+            headers,
+        });
     }
     Ok(out)
 }
@@ -397,14 +489,11 @@ fn strip(doc: &Doc, path: &[u32], s: usize, e: usize) -> String {
             cut = (h.start.max(s), h.end.min(e));
         }
     }
-    let mut body = String::with_capacity(e - s);
-    body.push_str(&t[s..cut.0]);
-    body.push_str(&t[cut.1..e]);
+    let mut body = String::with_capacity(e.saturating_sub(s));
+    body.push_str(t.get(s..cut.0).unwrap_or(""));
+    body.push_str(t.get(cut.1..e).unwrap_or(""));
     let (a, z) = trim_span(body.as_bytes(), 0, body.len(), true);
-    if a >= z {
-        return String::new();
-    }
-    body[a..z].to_string()
+    body.get(a..z).unwrap_or("").to_string()
 }
 
 #[cfg(test)]
@@ -413,7 +502,11 @@ mod tests {
     use crate::chunk::options::Strategy;
 
     fn md(max: usize) -> ChunkOptions {
-        ChunkOptions { strategy: Strategy::Markdown, max_size: max, ..ChunkOptions::default() }
+        ChunkOptions {
+            strategy: Strategy::Markdown,
+            max_size: max,
+            ..ChunkOptions::default()
+        }
     }
 
     fn texts<'a>(t: &'a str, cs: &[Chunk]) -> Vec<&'a str> {
@@ -431,24 +524,49 @@ mod tests {
     fn sections_and_header_paths() {
         let t = "# Intro\nHello there.\n\n## Install\nRun it.\n\n## Use\nCall it.\n";
         let cs = chunk(t, &md(30)).unwrap();
-        assert_eq!(texts(t, &cs), vec!["# Intro\nHello there.", "## Install\nRun it.", "## Use\nCall it."]);
+        assert_eq!(
+            texts(t, &cs),
+            vec![
+                "# Intro\nHello there.",
+                "## Install\nRun it.",
+                "## Use\nCall it."
+            ]
+        );
         assert_eq!(cs[0].headers, vec!["# Intro"]);
         assert_eq!(cs[1].headers, vec!["# Intro", "## Install"]);
         assert_eq!(cs[2].headers, vec!["# Intro", "## Use"]);
         assert_eq!((cs[1].start, cs[1].end), (22, 40));
         // Two sections in one chunk: the common path.
         let cs = chunk(t, &md(40)).unwrap();
-        assert_eq!(texts(t, &cs), vec!["# Intro\nHello there.", "## Install\nRun it.\n\n## Use\nCall it."]);
+        assert_eq!(
+            texts(t, &cs),
+            vec![
+                "# Intro\nHello there.",
+                "## Install\nRun it.\n\n## Use\nCall it."
+            ]
+        );
         assert_eq!(cs[1].headers, vec!["# Intro"]);
     }
 
     #[test]
     fn strip_headers_removes_own_header_line() {
         let t = "# Intro\nHello there.\n\n## Install\nRun it.\n";
-        let o = ChunkOptions { strip_headers: true, ..md(25) };
+        let o = ChunkOptions {
+            strip_headers: true,
+            ..md(25)
+        };
         let cs = chunk(t, &o).unwrap();
-        let got: Vec<(&str, Vec<String>)> = cs.iter().map(|c| (c.text.as_deref().unwrap(), c.headers.clone())).collect();
-        assert_eq!(got, vec![("Hello there.", vec!["# Intro".to_string()]), ("Run it.", vec!["# Intro".into(), "## Install".into()])]);
+        let got: Vec<(&str, Vec<String>)> = cs
+            .iter()
+            .map(|c| (c.text.as_deref().unwrap(), c.headers.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Hello there.", vec!["# Intro".to_string()]),
+                ("Run it.", vec!["# Intro".into(), "## Install".into()])
+            ]
+        );
         assert_eq!((cs[1].start, cs[1].end), (22, 40));
     }
 
@@ -457,11 +575,24 @@ mod tests {
         let code = "```rust\nlet a = 1;\nlet b = 2;\nlet c = 3;\n```\n";
         let t = format!("## Code\nSee:\n\n{}\nAfter.\n", code);
         let cs = chunk(&t, &md(60)).unwrap();
-        assert!(texts(&t, &cs).iter().any(|x| x.contains(code.trim_end())), "{:?}", texts(&t, &cs));
+        assert!(
+            texts(&t, &cs).iter().any(|x| x.contains(code.trim_end())),
+            "{:?}",
+            texts(&t, &cs)
+        );
         let cs = chunk(&t, &md(22)).unwrap();
         let got = texts(&t, &cs);
         // The tail of an oversized block is not merged with the next block (as in LangChain).
-        assert_eq!(got, vec!["## Code\nSee:", "```rust\nlet a = 1;", "let b = 2;\nlet c = 3;", "```", "After."]);
+        assert_eq!(
+            got,
+            vec![
+                "## Code\nSee:",
+                "```rust\nlet a = 1;",
+                "let b = 2;\nlet c = 3;",
+                "```",
+                "After."
+            ]
+        );
         assert_eq!(cs[1].headers, vec!["## Code"]);
         assert_eq!(cs[2].headers, vec!["## Code", "```rust"]);
     }
@@ -482,6 +613,10 @@ mod tests {
         let t = "Title\n=====\nword word word word word word.\n";
         let cs = chunk(t, &md(24)).unwrap();
         assert_eq!(cs[0].headers, vec!["# Title"]);
-        assert!(texts(t, &cs)[0].starts_with("Title\n=====\nword"), "{:?}", texts(t, &cs));
+        assert!(
+            texts(t, &cs)[0].starts_with("Title\n=====\nword"),
+            "{:?}",
+            texts(t, &cs)
+        );
     }
 }

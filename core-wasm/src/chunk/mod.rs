@@ -23,6 +23,7 @@
 //! - markdown: leading blank lines and trailing whitespace trimmed; `headers` = header path;
 //!   `text: Some` only with strip_headers.
 //! - json: `text: Some(valid JSON)`; overlap and min_size do not apply.
+//!
 //! min_size (all but json): after overlap, a chunk measuring < min_size is merged into the
 //! previous chunk, or else the next, when the union measures <= max_size.
 
@@ -30,6 +31,7 @@ mod boundaries;
 mod json;
 mod json_parse;
 mod markdown;
+#[rustfmt::skip]
 mod marks;
 mod options;
 mod overlap;
@@ -73,14 +75,19 @@ pub fn chunk(text: &str, opts: &ChunkOptions) -> CoreResult<Vec<Chunk>> {
         Strategy::Recursive => windowed(text, o, |budget| {
             recursive::spans(text, o.separators.as_ref(), o.unit, budget, o.max_size)
         }),
-        Strategy::Token => windowed(text, o, |budget| token::spans(text, o.unit, budget, o.max_size)),
+        Strategy::Token => windowed(text, o, |budget| {
+            token::spans(text, o.unit, budget, o.max_size)
+        }),
         Strategy::Markdown => markdown::chunk(text, o),
         Strategy::Json => json::chunk(text, o),
         Strategy::Sentence => {
-            let mut s = if measure(text, o.unit) <= o.max_size {
-                vec![Span { start: 0, end: b.len(), size: measure(text, o.unit) }]
-            } else {
-                sentence::spans(text, o.unit, o.max_size, o.overlap)?
+            let mut s = match units::measure_capped(text, o.unit, o.max_size) {
+                Some(size) => vec![Span {
+                    start: 0,
+                    end: b.len(),
+                    size,
+                }],
+                None => sentence::spans(text, o.unit, o.max_size, o.overlap)?,
             };
             spans::trim_all(text, &mut s, o.unit, false);
             let s = spans::merge_small(text, s, o.unit, o.min_size, o.max_size);
@@ -95,11 +102,13 @@ where
     F: FnOnce(usize) -> CoreResult<Vec<Span>>,
 {
     let b = t.as_bytes();
-    let whole = measure(t, o.unit);
-    let mut s = if whole <= o.max_size {
-        vec![Span { start: 0, end: b.len(), size: whole }]
-    } else {
-        base(o.max_size - o.overlap)?
+    let mut s = match units::measure_capped(t, o.unit, o.max_size) {
+        Some(size) => vec![Span {
+            start: 0,
+            end: b.len(),
+            size,
+        }],
+        None => base(o.max_size - o.overlap)?,
     };
     spans::drop_blank(b, &mut s);
     overlap::apply(t, &mut s, o.unit, o.overlap, o.max_size, |_| 0);

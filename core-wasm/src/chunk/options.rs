@@ -50,7 +50,10 @@ impl SizeUnit {
             1 => Ok(SizeUnit::Tokens),
             _ => fail(
                 Code::ChunkOptionsInvalid,
-                format!("unknown size unit {}; use 0 for chars (UTF-16 code units) or 1 for tokens", v),
+                format!(
+                    "unknown size unit {}; use 0 for chars (UTF-16 code units) or 1 for tokens",
+                    v
+                ),
             ),
         }
     }
@@ -87,7 +90,10 @@ impl ChunkOptions {
     pub fn validate(&self) -> CoreResult<()> {
         let bad = |m: String| fail(Code::ChunkOptionsInvalid, m);
         if self.max_size == 0 {
-            return bad("maxSize must be at least 1 (got 0); a typical value is 1000 chars or 256 tokens".into());
+            return bad(
+                "maxSize must be at least 1 (got 0); a typical value is 1000 chars or 256 tokens"
+                    .into(),
+            );
         }
         if self.max_size > MAX_SIZE_LIMIT {
             return bad(format!(
@@ -111,7 +117,10 @@ impl ChunkOptions {
         }
         if let Some(seps) = &self.separators {
             if seps.is_empty() {
-                return bad("separators must not be an empty list; omit it to use the default hierarchy".into());
+                return bad(
+                    "separators must not be an empty list; omit it to use the default hierarchy"
+                        .into(),
+                );
             }
             if seps.len() > MAX_SEPARATORS {
                 return bad(format!(

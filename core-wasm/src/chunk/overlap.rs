@@ -9,15 +9,23 @@
 //!    e.g. after punctuation, between CJK characters);
 //! 3. only if chunk i+1 itself starts inside a word (a hard cut of a very long word): any
 //!    grapheme-safe position before a non-whitespace char;
-//! else there is no overlap. The new start is always strictly after chunk i's start, and
+//!
+//! Else there is no overlap. The new start is always strictly after chunk i's start, and
 //! never before `floor(start)` (markdown uses this so overlap never crosses a header line).
 
 use super::boundaries::{decode_at, decode_before, is_safe, is_ws};
 use super::options::SizeUnit;
 use super::spans::Span;
-use super::units::{measure_range, Meter};
+use super::units::{measure_range, utf16_len, Meter};
 
-pub(crate) fn apply<F: Fn(usize) -> usize>(t: &str, spans: &mut [Span], unit: SizeUnit, overlap: usize, max: usize, floor: F) {
+pub(crate) fn apply<F: Fn(usize) -> usize>(
+    t: &str,
+    spans: &mut [Span],
+    unit: SizeUnit,
+    overlap: usize,
+    max: usize,
+    floor: F,
+) {
     if overlap == 0 {
         return;
     }
@@ -49,9 +57,29 @@ fn limit(b: &[u8], start: usize, lo: usize, room: usize, unit: SizeUnit) -> usiz
     let mut lim = start;
     match unit {
         SizeUnit::Chars => {
-            // Byte-wise: a leading byte carries the char's UTF-16 units (2 for 4-byte chars).
+            // All-ASCII stretch (the common case): one unit per byte.
+            if start - lo >= room && b[start - room..start].is_ascii() {
+                return start - room;
+            }
+            // 16-byte blocks while they fit (units of the chars whose leading byte is inside).
             let mut units = 0;
             let mut p = start;
+            while p >= lo + 16 {
+                let u = utf16_len(&b[p - 16..p]);
+                if units + u > room {
+                    break;
+                }
+                units += u;
+                p -= 16;
+            }
+            if p < start {
+                // Lowest char boundary in the blocks taken.
+                lim = p;
+                while lim < start && (b[lim] & 0xC0) == 0x80 {
+                    lim += 1;
+                }
+            }
+            // Then byte-wise: a leading byte carries the char's UTF-16 units (2 for 4-byte chars).
             while p > lo {
                 let x = b[p - 1];
                 p -= 1;
@@ -68,7 +96,11 @@ fn limit(b: &[u8], start: usize, lo: usize, room: usize, unit: SizeUnit) -> usiz
             let mut m = Meter::new(unit);
             let mut p = start;
             while p > lo {
-                let (c, l) = decode_before(b, p);
+                let (c, l) = if b[p - 1] < 0x80 {
+                    (b[p - 1] as u32, 1)
+                } else {
+                    decode_before(b, p)
+                };
                 if l == 0 || p - l < lo {
                     break;
                 }
@@ -90,9 +122,17 @@ fn pick(b: &[u8], lim: usize, start: usize) -> Option<usize> {
     let mut intra = None;
     let mut q = lim;
     while q < start {
-        let (at, l) = if b[q] < 0x80 { (b[q] as u32, 1) } else { decode_at(b, q) };
+        let (at, l) = if b[q] < 0x80 {
+            (b[q] as u32, 1)
+        } else {
+            decode_at(b, q)
+        };
         if !ws(at) {
-            let before = if q > 0 && b[q - 1] < 0x80 { b[q - 1] as u32 } else { decode_before(b, q).0 };
+            let before = if q > 0 && b[q - 1] < 0x80 {
+                b[q - 1] as u32
+            } else {
+                decode_before(b, q).0
+            };
             let safe = (at < 0x80 && before < 0x80) || is_safe(b, q);
             if safe {
                 if ws(before) {
@@ -135,7 +175,11 @@ mod tests {
     use super::*;
 
     fn sp(t: &str, a: usize, e: usize) -> Span {
-        Span { start: a, end: e, size: measure_range(t, a, e, SizeUnit::Chars) }
+        Span {
+            start: a,
+            end: e,
+            size: measure_range(t, a, e, SizeUnit::Chars),
+        }
     }
 
     #[test]
@@ -158,7 +202,7 @@ mod tests {
         let mut s = vec![sp(t, 0, 3), sp(t, 3, 8)];
         apply(t, &mut s, SizeUnit::Chars, 5, 100, |_| 0); // "ab " whole would start at 0: not allowed
         assert_eq!(s[1].start, 3); // and "b " would start mid-word: no overlap
-        // A hard cut inside a long word may overlap mid-word; CJK overlaps at any char.
+                                   // A hard cut inside a long word may overlap mid-word; CJK overlaps at any char.
         let t = "abcdefgh";
         let mut s = vec![sp(t, 0, 4), sp(t, 4, 8)];
         apply(t, &mut s, SizeUnit::Chars, 2, 100, |_| 0);

@@ -30,13 +30,61 @@ impl Rng {
 }
 
 const PROSE: &[&str] = &[
-    "the", "quick", "brown", "fox", "a", "jumps", "over", "lazy", "dog", "internationalisation", "Mr.", "Dr.", "e.g.",
-    "3.14", "2024", "don't", "café", "naïve", "привет", "日本語", "中文字符", "한국어", "😀", "👍🏽", "👨\u{200D}👩\u{200D}👧",
-    "🇺🇸", "🇫🇷", "e\u{301}", "\u{301}", "☃\u{FE0F}", "\u{FFFD}", "x\u{200D}", "supercalifragilisticexpialidocious",
-    "a\u{300}\u{301}", "\u{a0}", "é",
+    "the",
+    "quick",
+    "brown",
+    "fox",
+    "a",
+    "jumps",
+    "over",
+    "lazy",
+    "dog",
+    "internationalisation",
+    "Mr.",
+    "Dr.",
+    "e.g.",
+    "3.14",
+    "2024",
+    "don't",
+    "café",
+    "naïve",
+    "привет",
+    "日本語",
+    "中文字符",
+    "한국어",
+    "😀",
+    "👍🏽",
+    "👨\u{200D}👩\u{200D}👧",
+    "🇺🇸",
+    "🇫🇷",
+    "e\u{301}",
+    "\u{301}",
+    "☃\u{FE0F}",
+    "\u{FFFD}",
+    "x\u{200D}",
+    "supercalifragilisticexpialidocious",
+    "a\u{300}\u{301}",
+    "\u{a0}",
+    "é",
 ];
-const GLUE: &[&str] = &[" ", " ", " ", " ", ", ", ". ", "! ", "? ", "; ", "\n", "\n\n", "。", "，", "\t", "\r\n", "  ", ".\n", "...", ""];
-const MD: &[&str] = &["\n# ", "\n## ", "\n### ", "\n```\n", "\n```rust\n", "\n~~~\n", "\n| a | b |\n", "\n|---|---|\n", "\n---\n", "\n===\n", "\n- ", "\n    "];
+const GLUE: &[&str] = &[
+    " ", " ", " ", " ", ", ", ". ", "! ", "? ", "; ", "\n", "\n\n", "。", "，", "\t", "\r\n", "  ",
+    ".\n", "...", "",
+];
+const MD: &[&str] = &[
+    "\n# ",
+    "\n## ",
+    "\n### ",
+    "\n```\n",
+    "\n```rust\n",
+    "\n~~~\n",
+    "\n| a | b |\n",
+    "\n|---|---|\n",
+    "\n---\n",
+    "\n===\n",
+    "\n- ",
+    "\n    ",
+];
 
 pub(crate) fn random_text(r: &mut Rng, markdown: bool) -> String {
     let mut s = String::new();
@@ -85,9 +133,9 @@ pub(crate) fn check(t: &str, o: &ChunkOptions, cs: &[Chunk]) -> Vec<String> {
     let map = u16_map(t);
     let b = t.as_bytes();
     let len16 = map.len() - 1;
-    let window = matches!(o.strategy, Strategy::Recursive | Strategy::Token | Strategy::Markdown);
-    let budget = if window { o.max_size - o.overlap } else { o.max_size };
-    let strict_safe = longest_cluster(t, o.unit) <= budget;
+    // A cluster longer than the budget (max_size - overlap) is kept whole when it fits
+    // max_size, so edges must be safe whenever every cluster fits max_size.
+    let strict_safe = longest_cluster(t, o.unit) <= o.max_size;
     if all_ws(b, 0, b.len()) {
         assert!(cs.is_empty(), "{}", ctx());
     }
@@ -102,19 +150,44 @@ pub(crate) fn check(t: &str, o: &ChunkOptions, cs: &[Chunk]) -> Vec<String> {
             Some(x) => x.clone(),
             None => t[bs..be].to_string(),
         };
-        assert!(!text.is_empty() && !all_ws(text.as_bytes(), 0, text.len()), "blank chunk {}", ctx());
+        assert!(
+            !text.is_empty() && !all_ws(text.as_bytes(), 0, text.len()),
+            "blank chunk {}",
+            ctx()
+        );
         let size = measure(&text, o.unit);
-        assert!(size <= o.max_size, "chunk measures {} > {}: {:?}\n{}", size, o.max_size, text, ctx());
+        assert!(
+            size <= o.max_size,
+            "chunk measures {} > {}: {:?}\n{}",
+            size,
+            o.max_size,
+            text,
+            ctx()
+        );
         if o.strategy != Strategy::Json {
             if strict_safe {
-                assert!(is_safe(b, bs) && is_safe(b, be), "unsafe edge {}..{} {}", s, e, ctx());
+                assert!(
+                    is_safe(b, bs) && is_safe(b, be),
+                    "unsafe edge {}..{} {}",
+                    s,
+                    e,
+                    ctx()
+                );
                 let first = t[bs..].chars().next().map_or(0, |c| c as u32);
-                assert!(bs == 0 || !in_ranges(&MARK_RANGES, first), "starts with a mark {}", ctx());
+                assert!(
+                    bs == 0 || !in_ranges(&MARK_RANGES, first),
+                    "starts with a mark {}",
+                    ctx()
+                );
             }
             if let Some((ps, pe)) = prev {
                 assert!(s >= ps && e >= pe, "order {}", ctx());
                 if s > pe && !(o.strategy == Strategy::Markdown && o.strip_headers) {
-                    assert!(all_ws(b, map[pe].unwrap(), bs), "gap not whitespace {}", ctx());
+                    assert!(
+                        all_ws(b, map[pe].unwrap(), bs),
+                        "gap not whitespace {}",
+                        ctx()
+                    );
                 }
                 if s < pe {
                     let ov = measure(&t[bs..map[pe].unwrap()], o.unit);
@@ -123,10 +196,17 @@ pub(crate) fn check(t: &str, o: &ChunkOptions, cs: &[Chunk]) -> Vec<String> {
             } else if !(o.strategy == Strategy::Markdown && o.strip_headers) {
                 assert!(all_ws(b, 0, bs), "text before the first chunk {}", ctx());
             }
-            if o.strategy == Strategy::Sentence || o.strategy == Strategy::Markdown && !o.strip_headers {
+            if o.strategy == Strategy::Sentence
+                || o.strategy == Strategy::Markdown && !o.strip_headers
+            {
                 // Trimmed as far as grapheme safety allows ("x\u{200D} " keeps its space).
                 let keep_indent = o.strategy == Strategy::Markdown;
-                assert_eq!(trim_span(b, bs, be, keep_indent), (bs, be), "untrimmed chunk {}", ctx());
+                assert_eq!(
+                    trim_span(b, bs, be, keep_indent),
+                    (bs, be),
+                    "untrimmed chunk {}",
+                    ctx()
+                );
             }
         } else if let Some((ps, pe)) = prev {
             assert!(s >= ps && e >= pe, "json order {}", ctx());
@@ -134,18 +214,49 @@ pub(crate) fn check(t: &str, o: &ChunkOptions, cs: &[Chunk]) -> Vec<String> {
         prev = Some((s, e));
         texts.push(text);
     }
-    if let (Some((_, pe)), false) = (prev, o.strategy == Strategy::Json || (o.strategy == Strategy::Markdown && o.strip_headers)) {
-        assert!(all_ws(b, map[pe].unwrap(), b.len()), "text after the last chunk {}", ctx());
+    if let (Some((_, pe)), false) = (
+        prev,
+        o.strategy == Strategy::Json || (o.strategy == Strategy::Markdown && o.strip_headers),
+    ) {
+        assert!(
+            all_ws(b, map[pe].unwrap(), b.len()),
+            "text after the last chunk {}",
+            ctx()
+        );
     }
     texts
 }
 
 fn random_opts(r: &mut Rng, strategy: Strategy) -> ChunkOptions {
-    let unit = if strategy == Strategy::Token || r.below(3) == 0 { SizeUnit::Tokens } else { SizeUnit::Chars };
-    let max_size = if unit == SizeUnit::Tokens { 4 + r.below(40) } else { 16 + r.below(150) };
-    let overlap = if r.below(2) == 0 { 0 } else { r.below(max_size / 2 + 1) };
-    let min_size = if r.below(3) == 0 { r.below(max_size + 1) } else { 0 };
-    ChunkOptions { strategy, max_size, overlap, min_size, unit, separators: None, strip_headers: r.below(2) == 0 }
+    let unit = if strategy == Strategy::Token || r.below(3) == 0 {
+        SizeUnit::Tokens
+    } else {
+        SizeUnit::Chars
+    };
+    let max_size = if unit == SizeUnit::Tokens {
+        4 + r.below(40)
+    } else {
+        16 + r.below(150)
+    };
+    let overlap = if r.below(2) == 0 {
+        0
+    } else {
+        r.below(max_size / 2 + 1)
+    };
+    let min_size = if r.below(3) == 0 {
+        r.below(max_size + 1)
+    } else {
+        0
+    };
+    ChunkOptions {
+        strategy,
+        max_size,
+        overlap,
+        min_size,
+        unit,
+        separators: None,
+        strip_headers: r.below(2) == 0,
+    }
 }
 
 fn run_strategy(strategy: Strategy, cases: u64) {
@@ -155,8 +266,42 @@ fn run_strategy(strategy: Strategy, cases: u64) {
         let o = random_opts(&mut r, strategy);
         let cs = chunk(&t, &o).unwrap_or_else(|e| panic!("{:?} on {:?} with {:?}", e, t, o));
         check(&t, &o, &cs);
-        if measure(&t, o.unit) <= o.max_size && !all_ws(t.as_bytes(), 0, t.len()) && o.min_size == 0 {
+        if measure(&t, o.unit) <= o.max_size && !all_ws(t.as_bytes(), 0, t.len()) && o.min_size == 0
+        {
             assert_eq!(cs.len(), 1, "short text must be one chunk: {:?} {:?}", t, o);
+        }
+    }
+}
+
+/// The DFA estimate equals the char-by-char counter pushed backwards, and is subadditive
+/// and monotone at random split points.
+#[test]
+fn token_estimate_properties() {
+    use super::units::TokenCounter;
+    for seed in 0..3000u64 {
+        let mut r = Rng::new(seed + 4242);
+        let t = random_text(&mut r, seed % 2 == 0);
+        let whole = estimate_tokens(&t);
+        let mut rev = TokenCounter::new();
+        for c in t.chars().rev() {
+            rev.push(c as u32);
+        }
+        assert_eq!(rev.value(), whole, "{:?}", t);
+        let idx: Vec<usize> = t.char_indices().map(|(i, _)| i).collect();
+        if idx.len() > 2 {
+            let a = idx[r.below(idx.len())];
+            let m = idx[r.below(idx.len())].max(a);
+            let e = idx[r.below(idx.len())].max(m);
+            let (x, y) = (estimate_tokens(&t[a..m]), estimate_tokens(&t[m..e]));
+            let xy = estimate_tokens(&t[a..e]);
+            assert!(
+                xy <= x + y && x <= xy && y <= xy,
+                "{:?} {} {} {}",
+                &t[a..e],
+                x,
+                y,
+                xy
+            );
         }
     }
 }
@@ -201,7 +346,8 @@ fn markdown_headers_are_header_lines_or_a_fence() {
         let o = random_opts(&mut r, Strategy::Markdown);
         for c in chunk(&t, &o).unwrap() {
             for (i, h) in c.headers.iter().enumerate() {
-                let fence = i + 1 == c.headers.len() && (h.starts_with("```") || h.starts_with("~~~"));
+                let fence =
+                    i + 1 == c.headers.len() && (h.starts_with("```") || h.starts_with("~~~"));
                 assert!(h.starts_with('#') || fence, "{:?}", c.headers);
             }
         }
@@ -222,7 +368,24 @@ fn random_json(r: &mut Rng, depth: usize, out: &mut String) {
         1..=3 => {
             out.push('"');
             for _ in 0..r.below(30) {
-                out.push_str(["a", "bc", " ", "é", "😀", "\\n", "\\\"", "\\u00e9", "\\ud83d\\ude00", "\\ud800", "e\u{301}", "日本", "\\\\", "👍🏽"][r.below(14)]);
+                out.push_str(
+                    [
+                        "a",
+                        "bc",
+                        " ",
+                        "é",
+                        "😀",
+                        "\\n",
+                        "\\\"",
+                        "\\u00e9",
+                        "\\ud83d\\ude00",
+                        "\\ud800",
+                        "e\u{301}",
+                        "日本",
+                        "\\\\",
+                        "👍🏽",
+                    ][r.below(14)],
+                );
             }
             out.push('"');
         }
@@ -244,7 +407,9 @@ fn random_json(r: &mut Rng, depth: usize, out: &mut String) {
                     out.push(',');
                 }
                 ws(r, out);
-                out.push_str(["\"k\"", "\"name\"", "\"a b\"", "\"日本\"", "\"\\u0041\""][r.below(5)]);
+                out.push_str(
+                    ["\"k\"", "\"name\"", "\"a b\"", "\"日本\"", "\"\\u0041\""][r.below(5)],
+                );
                 out.push(':');
                 ws(r, out);
                 random_json(r, depth + 1, out);
@@ -270,9 +435,22 @@ fn json_invariants_and_no_data_lost() {
         let mut r = Rng::new(seed + 1234);
         let mut t = String::new();
         random_json(&mut r, 0, &mut t);
-        let unit = if r.below(3) == 0 { SizeUnit::Tokens } else { SizeUnit::Chars };
-        let max_size = if unit == SizeUnit::Tokens { 12 + r.below(40) } else { 24 + r.below(120) };
-        let o = ChunkOptions { strategy: Strategy::Json, max_size, unit, ..ChunkOptions::default() };
+        let unit = if r.below(3) == 0 {
+            SizeUnit::Tokens
+        } else {
+            SizeUnit::Chars
+        };
+        let max_size = if unit == SizeUnit::Tokens {
+            12 + r.below(40)
+        } else {
+            24 + r.below(120)
+        };
+        let o = ChunkOptions {
+            strategy: Strategy::Json,
+            max_size,
+            unit,
+            ..ChunkOptions::default()
+        };
         let cs = chunk(&t, &o).unwrap_or_else(|e| panic!("{:?} on {:?} {:?}", e, t, o));
         let texts = check(&t, &o, &cs);
         let mut want = String::new();

@@ -11,7 +11,7 @@
 
 use super::boundaries::{all_ws, decode_at, is_safe};
 use super::options::SizeUnit;
-use super::scan::{byte_set, find_set3, find_str, memchr};
+use super::scan::{byte_set, find_set4, find_str, memchr};
 use super::spans::Span;
 use super::units::{measure_range, Meter};
 use crate::error::{fail, Code, CoreResult};
@@ -46,7 +46,10 @@ static COMMA_SET: [bool; 256] = byte_set(b",\xE3\xEF");
 impl<'a> TextLevels<'a> {
     pub(crate) fn new(b: &'a [u8], custom: Option<&Vec<String>>) -> Self {
         let seps = match custom {
-            Some(list) => list.iter().map(|s| Sep::Lit(s.as_bytes().to_vec())).collect(),
+            Some(list) => list
+                .iter()
+                .map(|s| Sep::Lit(s.as_bytes().to_vec()))
+                .collect(),
             None => Self::default_seps(),
         };
         TextLevels { b, seps }
@@ -76,21 +79,32 @@ impl<'a> TextLevels<'a> {
                 let mut t = match b[i] {
                     b'.' | b'!' | b'?' => i + 1,
                     0xE3 if b.get(i + 1..i + 3) == Some(&[0x80, 0x82][..]) => i + 3, // 。
-                    0xEF if matches!(b.get(i + 1..i + 3), Some(&[0xBC, 0x81]) | Some(&[0xBC, 0x9F]) | Some(&[0xBC, 0x8E])) => {
+                    0xEF if matches!(
+                        b.get(i + 1..i + 3),
+                        Some(&[0xBC, 0x81]) | Some(&[0xBC, 0x9F]) | Some(&[0xBC, 0x8E])
+                    ) =>
+                    {
                         i + 3 // ！？．
                     }
                     _ => return None,
                 };
                 let cjk = t == i + 3;
-                while t < b.len() && matches!(b[t], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']') {
+                while t < b.len() && matches!(b[t], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']')
+                {
                     t += 1;
                 }
                 // Closing ” ’ 」 』 after the terminator.
-                while let Some(w) = b.get(t..t + 3) {
-                    if w == "”".as_bytes() || w == "’".as_bytes() || w == "」".as_bytes() || w == "』".as_bytes() {
-                        t += 3;
-                    } else {
-                        break;
+                while matches!(b.get(t), Some(0xE2) | Some(0xE3)) {
+                    match b.get(t..t + 3) {
+                        Some(w)
+                            if w == "”".as_bytes()
+                                || w == "’".as_bytes()
+                                || w == "」".as_bytes()
+                                || w == "』".as_bytes() =>
+                        {
+                            t += 3
+                        }
+                        _ => break,
                     }
                 }
                 let ws_start = t;
@@ -116,8 +130,8 @@ impl<'a> TextLevels<'a> {
         match sep {
             Sep::Lit(s) if s.len() == 1 => memchr(s[0], b, from),
             Sep::Lit(s) => find_str(s, b, from),
-            Sep::SentenceEnd => find_set3(&SENTENCE_SET, *b".!?", b, from),
-            Sep::Comma => find_set3(&COMMA_SET, *b",,,", b, from),
+            Sep::SentenceEnd => find_set4(&SENTENCE_SET, *b".!??", b, from),
+            Sep::Comma => find_set4(&COMMA_SET, *b",,,,", b, from),
         }
     }
 }
@@ -159,13 +173,34 @@ pub(crate) struct Engine<'a, L: Levels> {
 }
 
 impl<'a, L: Levels> Engine<'a, L> {
-    pub(crate) fn new(t: &'a str, levels: &'a L, unit: SizeUnit, budget: usize, max: usize) -> Self {
-        Engine { t, levels, unit, budget: budget.max(1), max, out: Vec::new() }
+    pub(crate) fn new(
+        t: &'a str,
+        levels: &'a L,
+        unit: SizeUnit,
+        budget: usize,
+        max: usize,
+    ) -> Self {
+        Engine {
+            t,
+            levels,
+            unit,
+            budget: budget.max(1),
+            max,
+            out: Vec::new(),
+        }
     }
 
     pub(crate) fn run(&mut self, a: usize, e: usize) -> CoreResult<()> {
         if a < e {
-            self.split(a, e, 0, None, false)?;
+            self.split(a, e, 0, None, None)?;
+        }
+        Ok(())
+    }
+
+    /// Same as `run` for a range already known to exceed the budget.
+    pub(crate) fn run_oversized(&mut self, a: usize, e: usize) -> CoreResult<()> {
+        if a < e {
+            self.split(a, e, 0, None, Some(usize::MAX))?;
         }
         Ok(())
     }
@@ -183,12 +218,23 @@ impl<'a, L: Levels> Engine<'a, L> {
                 return;
             }
         }
-        self.out.push(Span { start: a, end: e, size });
+        self.out.push(Span {
+            start: a,
+            end: e,
+            size,
+        });
     }
 
     /// `carry`: pending text [c, a) with its size that the first piece should join.
-    /// `big`: [a, e) is known to exceed the budget (so a single piece needs no measuring).
-    fn split(&mut self, a: usize, e: usize, level: usize, carry: Option<(usize, usize)>, big: bool) -> CoreResult<()> {
+    /// `big`: Some(size or usize::MAX) when [a, e) is known to exceed the budget.
+    fn split(
+        &mut self,
+        a: usize,
+        e: usize,
+        level: usize,
+        carry: Option<(usize, usize)>,
+        big: Option<usize>,
+    ) -> CoreResult<()> {
         if level >= self.levels.count() {
             return self.hard(a, e, carry);
         }
@@ -196,7 +242,7 @@ impl<'a, L: Levels> Engine<'a, L> {
         let mut p = a;
         while p < e {
             let q = self.levels.next_split(level, p, e).unwrap_or(e);
-            let size = if big && p == a && q == e { usize::MAX } else { measure_range(self.t, p, q, self.unit) };
+            let size = self.piece_size(a, e, p, q, big);
             if size > self.budget {
                 let mut down = None;
                 if cs < p {
@@ -206,7 +252,7 @@ impl<'a, L: Levels> Engine<'a, L> {
                         self.emit(cs, p, csize);
                     }
                 }
-                self.split(p, q, level + 1, down, true)?;
+                self.split(p, q, level + 1, down, Some(size))?;
                 cs = q;
                 csize = 0;
             } else if csize + size <= self.budget {
@@ -220,6 +266,26 @@ impl<'a, L: Levels> Engine<'a, L> {
         }
         self.emit(cs, e, csize);
         Ok(())
+    }
+
+    /// Size of piece [p, q) of range [a, e). When the range is known to be oversized and the
+    /// piece is most of it (e.g. a paragraph minus its final "\n"), measuring only the rest
+    /// gives the exact size (chars) or a lower bound that already proves it oversized (tokens,
+    /// by subadditivity); usize::MAX stands for "oversized, size unknown".
+    fn piece_size(&self, a: usize, e: usize, p: usize, q: usize, big: Option<usize>) -> usize {
+        match big {
+            Some(_) if p == a && q == e => usize::MAX,
+            Some(whole) if whole != usize::MAX && (q - p) * 2 > e - a => {
+                let rest =
+                    measure_range(self.t, a, p, self.unit) + measure_range(self.t, q, e, self.unit);
+                match self.unit {
+                    SizeUnit::Chars => whole.saturating_sub(rest),
+                    SizeUnit::Tokens if whole.saturating_sub(rest) > self.budget => usize::MAX,
+                    SizeUnit::Tokens => measure_range(self.t, p, q, self.unit),
+                }
+            }
+            _ => measure_range(self.t, p, q, self.unit),
+        }
     }
 
     /// Last resort: cut at the furthest safe boundary within budget. A grapheme cluster longer
@@ -281,7 +347,13 @@ impl<'a, L: Levels> Engine<'a, L> {
 }
 
 /// See `Engine::oversized`; shared with the token strategy.
-pub(crate) fn oversized_cut(b: &[u8], s: usize, e: usize, unit: SizeUnit, max: usize) -> CoreResult<(usize, usize)> {
+pub(crate) fn oversized_cut(
+    b: &[u8],
+    s: usize,
+    e: usize,
+    unit: SizeUnit,
+    max: usize,
+) -> CoreResult<(usize, usize)> {
     let mut m = Meter::new(unit);
     let mut q = s;
     let mut last_cp = None;
@@ -314,10 +386,16 @@ pub(crate) fn oversized_cut(b: &[u8], s: usize, e: usize, unit: SizeUnit, max: u
 }
 
 /// Base spans of the recursive strategy.
-pub(crate) fn spans(t: &str, custom: Option<&Vec<String>>, unit: SizeUnit, budget: usize, max: usize) -> CoreResult<Vec<Span>> {
+pub(crate) fn spans(
+    t: &str,
+    custom: Option<&Vec<String>>,
+    unit: SizeUnit,
+    budget: usize,
+    max: usize,
+) -> CoreResult<Vec<Span>> {
     let levels = TextLevels::new(t.as_bytes(), custom);
     let mut eng = Engine::new(t, &levels, unit, budget, max);
-    eng.run(0, t.len())?;
+    eng.run_oversized(0, t.len())?;
     Ok(eng.out)
 }
 
@@ -326,16 +404,38 @@ mod tests {
     use super::*;
 
     fn cut(t: &str, budget: usize) -> Vec<&str> {
-        spans(t, None, SizeUnit::Chars, budget, budget).unwrap().iter().map(|s| &t[s.start..s.end]).collect()
+        spans(t, None, SizeUnit::Chars, budget, budget)
+            .unwrap()
+            .iter()
+            .map(|s| &t[s.start..s.end])
+            .collect()
     }
 
     #[test]
     fn paragraphs_then_sentences_then_words() {
         let t = "One two. Three four.\n\nFive six seven eight nine ten.";
-        assert_eq!(cut(t, 22), vec!["One two. Three four.\n\n", "Five six seven eight ", "nine ten."]);
+        assert_eq!(
+            cut(t, 22),
+            vec![
+                "One two. Three four.\n\n",
+                "Five six seven eight ",
+                "nine ten."
+            ]
+        );
         assert_eq!(cut(t, 100), vec![t]);
         // The paragraph's final "\n" piece is whitespace: it joins "four.\n".
-        assert_eq!(cut(t, 10), vec!["One two. ", "Three ", "four.\n\n", "Five six ", "seven ", "eight ", "nine ten."]);
+        assert_eq!(
+            cut(t, 10),
+            vec![
+                "One two. ",
+                "Three ",
+                "four.\n\n",
+                "Five six ",
+                "seven ",
+                "eight ",
+                "nine ten."
+            ]
+        );
     }
 
     #[test]
@@ -364,7 +464,11 @@ mod tests {
     fn custom_separators() {
         let t = "a|b|c||d";
         let seps = vec!["||".to_string(), "|".to_string()];
-        let s: Vec<&str> = spans(t, Some(&seps), SizeUnit::Chars, 4, 4).unwrap().iter().map(|s| &t[s.start..s.end]).collect();
+        let s: Vec<&str> = spans(t, Some(&seps), SizeUnit::Chars, 4, 4)
+            .unwrap()
+            .iter()
+            .map(|s| &t[s.start..s.end])
+            .collect();
         // The oversized first piece is split on its own; "d" does not join its last part.
         assert_eq!(s, vec!["a|b|", "c||", "d"]);
     }

@@ -18,7 +18,7 @@
 use super::boundaries::{decode_at, is_safe, trim_span};
 use super::options::SizeUnit;
 use super::recursive::{Engine, TextLevels};
-use super::scan::{byte_set, find_in_set, find_set3};
+use super::scan::{byte_set, find_set4};
 use super::spans::Span;
 use super::units::measure_range;
 use crate::error::CoreResult;
@@ -27,11 +27,12 @@ static ENDERS: [bool; 256] = byte_set(b".!?\n\xE3\xEF");
 
 /// Lowercase words that end with a non-final dot.
 static ABBREVIATIONS: &[&[u8]] = &[
-    b"mr", b"mrs", b"ms", b"dr", b"prof", b"sr", b"jr", b"st", b"vs", b"fig", b"figs", b"no", b"nos", b"vol", b"vols",
-    b"inc", b"ltd", b"co", b"corp", b"jan", b"feb", b"mar", b"apr", b"jun", b"jul", b"aug", b"sep", b"sept", b"oct",
-    b"nov", b"dec", b"approx", b"dept", b"est", b"al", b"cf", b"eg", b"ie", b"mt", b"ft", b"gen", b"gov", b"rev",
-    b"hon", b"pp", b"ed", b"eds", b"ca", b"viz", b"resp", b"min", b"max", b"sgt", b"capt", b"col", b"lt", b"ave",
-    b"blvd", b"rd", b"op",
+    b"mr", b"mrs", b"ms", b"dr", b"prof", b"sr", b"jr", b"st", b"vs", b"fig", b"figs", b"no",
+    b"nos", b"vol", b"vols", b"inc", b"ltd", b"co", b"corp", b"jan", b"feb", b"mar", b"apr",
+    b"jun", b"jul", b"aug", b"sep", b"sept", b"oct", b"nov", b"dec", b"approx", b"dept", b"est",
+    b"al", b"cf", b"eg", b"ie", b"mt", b"ft", b"gen", b"gov", b"rev", b"hon", b"pp", b"ed", b"eds",
+    b"ca", b"viz", b"resp", b"min", b"max", b"sgt", b"capt", b"col", b"lt", b"ave", b"blvd", b"rd",
+    b"op",
 ];
 
 #[inline]
@@ -44,7 +45,7 @@ pub(crate) fn boundaries(b: &[u8]) -> Vec<usize> {
     let n = b.len();
     let mut out = Vec::new();
     let mut i = 0;
-    while let Some(j) = find_in_set(&ENDERS, b, i) {
+    while let Some(j) = find_set4(&ENDERS, *b".!?\n", b, i) {
         let x = b[j];
         let next = match x {
             b'\n' => {
@@ -120,7 +121,10 @@ fn skip_closers(b: &[u8], mut k: usize) -> usize {
             Some(_) => {
                 let (c, l) = decode_at(b, k);
                 // ” ’ » 」 』 ） and more CJK enders
-                if matches!(c, 0x201D | 0x2019 | 0xBB | 0x300D | 0x300F | 0xFF09 | 0x3002 | 0xFF01 | 0xFF1F) {
+                if matches!(
+                    c,
+                    0x201D | 0x2019 | 0xBB | 0x300D | 0x300F | 0xFF09 | 0x3002 | 0xFF01 | 0xFF1F
+                ) {
                     k += l;
                 } else {
                     return k;
@@ -150,7 +154,9 @@ fn is_abbreviation(b: &[u8], j: usize) -> bool {
     if w.contains(&b'.') && w.iter().all(|c| c.is_ascii_alphabetic() || *c == b'.') {
         return true;
     }
-    ABBREVIATIONS.iter().any(|a| a.len() == w.len() && a.iter().zip(w).all(|(x, y)| *x == y.to_ascii_lowercase()))
+    ABBREVIATIONS
+        .iter()
+        .any(|a| a.len() == w.len() && a.iter().zip(w).all(|(x, y)| *x == y.to_ascii_lowercase()))
 }
 
 fn next_is_lower(b: &[u8], m: usize) -> bool {
@@ -189,8 +195,13 @@ pub(crate) fn spans(t: &str, unit: SizeUnit, max: usize, overlap: usize) -> Core
             no_lead.push(0);
             no_trail.push(0);
         } else {
-            no_lead.push(if a == u.start { u.size } else { measure_range(t, a, u.end, unit).min(u.size) });
-            no_trail.push(if e == u.end { u.size } else { measure_range(t, u.start, e, unit).min(u.size) });
+            // Chars: exact. Tokens: the untrimmed size bounds it (saves a pass over the text).
+            let cut = |x: usize, y: usize| match unit {
+                SizeUnit::Chars => u.size.saturating_sub(measure_range(t, x, y, unit)),
+                SizeUnit::Tokens => u.size,
+            };
+            no_lead.push(cut(u.start, a));
+            no_trail.push(cut(e, u.end));
         }
     }
     let mut out: Vec<Span> = Vec::new();
@@ -204,14 +215,25 @@ pub(crate) fn spans(t: &str, unit: SizeUnit, max: usize, overlap: usize) -> Core
         }
         let (a, e) = trim_span(b, units[i].start, units[j - 1].end, false);
         if a < e && out.last().map_or(true, |l: &Span| e > l.end) {
-            out.push(Span { start: a, end: e, size: measure_range(t, a, e, unit) });
+            let size = match unit {
+                SizeUnit::Chars => measure_range(t, a, e, unit),
+                SizeUnit::Tokens => acc, // bound of the trimmed window
+            };
+            out.push(Span {
+                start: a,
+                end: e,
+                size,
+            });
         }
         if j >= units.len() {
             break;
         }
         let mut k = j;
         let mut kept = 0;
-        while k - 1 > i && kept + units[k - 1].size <= overlap && kept + units[k - 1].size + units[j].size <= max {
+        while k - 1 > i
+            && kept + units[k - 1].size <= overlap
+            && kept + units[k - 1].size + units[j].size <= max
+        {
             k -= 1;
             kept += units[k].size;
         }
@@ -227,7 +249,10 @@ mod tests {
     fn sentences(t: &str) -> Vec<&str> {
         let mut s = 0;
         let mut v = Vec::new();
-        for e in boundaries(t.as_bytes()).into_iter().chain(std::iter::once(t.len())) {
+        for e in boundaries(t.as_bytes())
+            .into_iter()
+            .chain(std::iter::once(t.len()))
+        {
             v.push(&t[s..e]);
             s = e;
         }
@@ -240,9 +265,18 @@ mod tests {
             sentences("Dr. Smith met Mr. J. Doe at 3.14 p.m. today. It rained! Really? Yes... \"Quoted.\" Next"),
             vec!["Dr. Smith met Mr. J. Doe at 3.14 p.m. today. ", "It rained! ", "Really? ", "Yes... ", "\"Quoted.\" ", "Next"]
         );
-        assert_eq!(sentences("e.g. this one. And approx. three more."), vec!["e.g. this one. ", "And approx. three more."]);
-        assert_eq!(sentences("第一句。第二句！第三句？"), vec!["第一句。", "第二句！", "第三句？"]);
-        assert_eq!(sentences("Title\nline two\n\nPara two"), vec!["Title\nline two\n\n", "Para two"]);
+        assert_eq!(
+            sentences("e.g. this one. And approx. three more."),
+            vec!["e.g. this one. ", "And approx. three more."]
+        );
+        assert_eq!(
+            sentences("第一句。第二句！第三句？"),
+            vec!["第一句。", "第二句！", "第三句？"]
+        );
+        assert_eq!(
+            sentences("Title\nline two\n\nPara two"),
+            vec!["Title\nline two\n\n", "Para two"]
+        );
     }
 
     #[test]
@@ -250,7 +284,10 @@ mod tests {
         let t = "Aa aa. Bb bb. Cc cc. Dd dd.";
         let s = spans(t, SizeUnit::Chars, 14, 7).unwrap();
         let parts: Vec<&str> = s.iter().map(|x| &t[x.start..x.end]).collect();
-        assert_eq!(parts, vec!["Aa aa. Bb bb.", "Bb bb. Cc cc.", "Cc cc. Dd dd."]);
+        assert_eq!(
+            parts,
+            vec!["Aa aa. Bb bb.", "Bb bb. Cc cc.", "Cc cc. Dd dd."]
+        );
         let s = spans(t, SizeUnit::Chars, 14, 0).unwrap();
         let parts: Vec<&str> = s.iter().map(|x| &t[x.start..x.end]).collect();
         assert_eq!(parts, vec!["Aa aa. Bb bb.", "Cc cc. Dd dd."]);

@@ -20,15 +20,21 @@ pub(crate) fn drop_blank(b: &[u8], spans: &mut Vec<Span>) {
     spans.retain(|s| s.start < s.end && !all_ws(b, s.start, s.end));
 }
 
-/// Trims whitespace at both ends of every span (see `trim_span`), re-measures, drops empties.
+/// Trims whitespace at both ends of every span (see `trim_span`), drops empties. Sizes stay
+/// exact for chars (the trimmed whitespace is subtracted) and an upper bound for tokens.
 pub(crate) fn trim_all(t: &str, spans: &mut Vec<Span>, unit: SizeUnit, keep_indent: bool) {
     let b = t.as_bytes();
     for s in spans.iter_mut() {
         let (a, e) = trim_span(b, s.start, s.end, keep_indent);
         if (a, e) != (s.start, s.end) {
+            let e = e.max(a);
+            if unit == SizeUnit::Chars {
+                s.size = s.size.saturating_sub(
+                    measure_range(t, s.start, a, unit) + measure_range(t, e, s.end, unit),
+                );
+            }
             s.start = a;
-            s.end = e.max(a);
-            s.size = if s.start < s.end { measure_range(t, s.start, s.end, unit).min(s.size) } else { 0 };
+            s.end = e;
         }
     }
     spans.retain(|s| s.start < s.end);
@@ -36,7 +42,13 @@ pub(crate) fn trim_all(t: &str, spans: &mut Vec<Span>, unit: SizeUnit, keep_inde
 
 /// Merges every span measuring < min_size into its previous neighbour, or else the next one,
 /// when the union still measures <= max. Works for touching, overlapping and gapped spans.
-pub(crate) fn merge_small(t: &str, spans: Vec<Span>, unit: SizeUnit, min: usize, max: usize) -> Vec<Span> {
+pub(crate) fn merge_small(
+    t: &str,
+    spans: Vec<Span>,
+    unit: SizeUnit,
+    min: usize,
+    max: usize,
+) -> Vec<Span> {
     if min == 0 || spans.len() < 2 {
         return spans;
     }
@@ -68,23 +80,46 @@ fn union_size(t: &str, a: Span, b: Span, unit: SizeUnit) -> usize {
             }
         }
         // Subadditive estimate: the sum of the parts bounds the union.
-        SizeUnit::Tokens => a.size + b.size + if b.start > a.end { measure_range(t, a.end, b.start, unit) } else { 0 },
+        SizeUnit::Tokens => {
+            a.size
+                + b.size
+                + if b.start > a.end {
+                    measure_range(t, a.end, b.start, unit)
+                } else {
+                    0
+                }
+        }
     }
 }
 
 /// Byte spans -> UTF-16 (start, end) pairs. Starts and ends are each non-decreasing in every
-/// strategy, so two cursors make this two linear passes.
+/// strategy, so one cursor walking the merged sequence of starts and ends makes this a single
+/// pass over the text (the cursor restarts if a position ever goes back, so it stays correct).
 pub(crate) fn utf16_pairs(b: &[u8], spans: &[Span]) -> CoreResult<Vec<(u32, u32)>> {
-    let mut sc = Utf16Cursor::new();
-    let mut ec = Utf16Cursor::new();
-    let mut out = Vec::with_capacity(spans.len());
-    for s in spans {
-        let a = sc.to_unit(b, s.start);
-        let e = ec.to_unit(b, s.end);
-        if a > u32::MAX as usize || e > u32::MAX as usize {
-            return fail(Code::TooLarge, "text is longer than 2^32 UTF-16 code units; split it before chunking");
+    let mut cur = Utf16Cursor::new();
+    let mut out = vec![(0u32, 0u32); spans.len()];
+    let (mut i, mut j) = (0, 0); // next start to convert, next end to convert
+    while i < spans.len() || j < spans.len() {
+        let take_start = i < spans.len() && (j >= spans.len() || spans[i].start <= spans[j].end);
+        let (pos, slot) = if take_start {
+            (spans[i].start, i)
+        } else {
+            (spans[j].end, j)
+        };
+        let u = cur.unit_at(b, pos);
+        if u > u32::MAX as usize {
+            return fail(
+                Code::TooLarge,
+                "text is longer than 2^32 UTF-16 code units; split it before chunking",
+            );
         }
-        out.push((a as u32, e as u32));
+        if take_start {
+            out[slot].0 = u as u32;
+            i += 1;
+        } else {
+            out[slot].1 = u as u32;
+            j += 1;
+        }
     }
     Ok(out)
 }
@@ -93,7 +128,12 @@ pub(crate) fn utf16_pairs(b: &[u8], spans: &[Span]) -> CoreResult<Vec<(u32, u32)
 pub(crate) fn to_chunks(b: &[u8], spans: &[Span]) -> CoreResult<Vec<Chunk>> {
     Ok(utf16_pairs(b, spans)?
         .into_iter()
-        .map(|(start, end)| Chunk { start, end, text: None, headers: Vec::new() })
+        .map(|(start, end)| Chunk {
+            start,
+            end,
+            text: None,
+            headers: Vec::new(),
+        })
         .collect())
 }
 
@@ -102,7 +142,11 @@ mod tests {
     use super::*;
 
     fn sp(start: usize, end: usize, t: &str) -> Span {
-        Span { start, end, size: measure_range(t, start, end, SizeUnit::Chars) }
+        Span {
+            start,
+            end,
+            size: measure_range(t, start, end, SizeUnit::Chars),
+        }
     }
 
     #[test]
@@ -114,7 +158,10 @@ mod tests {
         assert_eq!(out, vec![sp(0, 8, t), sp(8, 16, t)]);
         // Overlapping spans: union measured once.
         let spans = vec![sp(0, 5, t), sp(3, 8, t)];
-        assert_eq!(merge_small(t, spans, SizeUnit::Chars, 6, 9), vec![sp(0, 8, t)]);
+        assert_eq!(
+            merge_small(t, spans, SizeUnit::Chars, 6, 9),
+            vec![sp(0, 8, t)]
+        );
     }
 
     #[test]

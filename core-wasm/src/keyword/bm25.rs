@@ -15,19 +15,21 @@
 //!   score(d) = sum over query terms of qtf * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
 //! where qtf is how often the term occurs in the query (Pyserini/Anserini weight repeated query
 //! terms the same way; measured on ArguAna it beats de-duplication, see `eval_arguana.rs`).
-//! Search is term-at-a-time into a dense score array, then a partial selection of the top k.
+//! Search is term-at-a-time into a dense score array, then a partial selection of the top k
+//! (`fusion::select_top`, shared so the wasm carries one copy).
+//! Updates live in `update.rs`.
 
-use super::hash::FastMap;
-use super::tokenizer::{for_each_token_cached, StemCache};
+use super::interner::Interner;
 use super::{for_each_token, TokenizerOptions};
 use crate::error::{fail, Code, CoreResult};
+use crate::fusion::select_top;
 use crate::idmap::IdMap;
-use std::cmp::Ordering;
+use std::collections::HashMap;
 
 /// Largest k a search accepts.
 pub const MAX_K: usize = 1_000_000;
 /// Slots are u32 and IdMap hands them out as `len as u32`.
-const MAX_SLOTS: usize = u32::MAX as usize - 1;
+pub(super) const MAX_SLOTS: usize = u32::MAX as usize - 1;
 /// Repeated query terms add up (see the module comment).
 pub(super) const COUNT_DUPLICATE_QUERY_TERMS: bool = true;
 
@@ -51,10 +53,11 @@ impl Bm25Config {
 
     pub(super) fn validate(&self) -> CoreResult<()> {
         if !self.k1.is_finite() || !(0.0..=10.0).contains(&self.k1) {
-            return fail(Code::InvalidArgument, format!("BM25 k1 must be a finite number in [0, 10], got {}", self.k1));
+            // (No float in the message: float formatting would add ~20 KB to the wasm.)
+            return fail(Code::InvalidArgument, "BM25 k1 must be a finite number in [0, 10]");
         }
         if !self.b.is_finite() || !(0.0..=1.0).contains(&self.b) {
-            return fail(Code::InvalidArgument, format!("BM25 b must be a finite number in [0, 1], got {}", self.b));
+            return fail(Code::InvalidArgument, "BM25 b must be a finite number in [0, 1]");
         }
         Ok(())
     }
@@ -82,7 +85,7 @@ pub(super) struct Posting {
 pub struct KeywordIndex {
     pub(super) cfg: Bm25Config,
     pub(super) ids: IdMap,
-    pub(super) vocab: FastMap<String, u32>,
+    pub(super) vocab: Interner,
     /// Per term id; ascending slots; may hold tombstoned slots until compaction.
     pub(super) postings: Vec<Vec<Posting>>,
     /// Per term id: number of live documents containing it.
@@ -102,7 +105,7 @@ impl KeywordIndex {
         Ok(KeywordIndex {
             cfg,
             ids: IdMap::new(),
-            vocab: FastMap::default(),
+            vocab: Interner::new(),
             postings: Vec::new(),
             df: Vec::new(),
             doc_len: Vec::new(),
@@ -129,108 +132,6 @@ impl KeywordIndex {
         &self.ids
     }
 
-    /// Adds or replaces documents. Atomic: everything is validated before anything changes.
-    pub fn upsert(&mut self, ids: &[&str], texts: &[&str]) -> CoreResult<Vec<u32>> {
-        if ids.len() != texts.len() {
-            return fail(Code::InvalidArgument, format!("{} ids but {} texts", ids.len(), texts.len()));
-        }
-        IdMap::validate_batch(ids)?;
-        let slots_after = self.ids.slot_count().checked_add(ids.len());
-        if !matches!(slots_after, Some(n) if n <= MAX_SLOTS) {
-            return fail(Code::TooLarge, "keyword index cannot hold more than 2^32 - 2 document slots");
-        }
-        // Each token needs at least one byte of text, so this bounds new term ids and every
-        // per-document count by u32.
-        let mut budget = self.vocab.len() as u64;
-        for t in texts {
-            budget = budget.saturating_add(t.len() as u64);
-        }
-        if budget > u32::MAX as u64 {
-            return fail(Code::TooLarge, "keyword batch is too large (more than 4 GiB of text or terms)");
-        }
-
-        let mut out = Vec::with_capacity(ids.len());
-        let mut terms: Vec<u32> = Vec::new();
-        let mut cache = StemCache::default();
-        for (id, text) in ids.iter().zip(texts.iter()) {
-            terms.clear();
-            {
-                let vocab = &mut self.vocab;
-                let postings = &mut self.postings;
-                let df = &mut self.df;
-                for_each_token_cached(text, &self.cfg.tokenizer, &mut cache, |tok| {
-                    let tid = match vocab.get(tok) {
-                        Some(&t) => t,
-                        None => {
-                            let t = postings.len() as u32;
-                            vocab.insert(tok.to_string(), t);
-                            postings.push(Vec::new());
-                            df.push(0);
-                            t
-                        }
-                    };
-                    terms.push(tid);
-                });
-            }
-            let dl = terms.len() as u32;
-            terms.sort_unstable();
-
-            let (slot, prev) = self.ids.insert(id);
-            if let Some(p) = prev {
-                self.forget(p);
-            }
-            let mut i = 0;
-            while i < terms.len() {
-                let tid = terms[i];
-                let mut j = i + 1;
-                while j < terms.len() && terms[j] == tid {
-                    j += 1;
-                }
-                if let (Some(list), Some(d)) = (self.postings.get_mut(tid as usize), self.df.get_mut(tid as usize)) {
-                    list.push(Posting { slot, tf: (j - i) as u32 });
-                    *d += 1;
-                }
-                self.fwd_terms.push(tid);
-                i = j;
-            }
-            self.fwd_start.push(self.fwd_terms.len());
-            self.doc_len.push(dl);
-            self.total_len += dl as u64;
-            out.push(slot);
-        }
-        Ok(out)
-    }
-
-    /// Removes documents by id; unknown ids are ignored. Returns how many were removed.
-    pub fn remove(&mut self, ids: &[&str]) -> usize {
-        let mut n = 0;
-        for id in ids {
-            if let Some(slot) = self.ids.remove(id) {
-                self.forget(slot);
-                n += 1;
-            }
-        }
-        n
-    }
-
-    /// Takes a (just tombstoned) slot out of the statistics.
-    fn forget(&mut self, slot: u32) {
-        let s = slot as usize;
-        let (a, b) = match (self.fwd_start.get(s), self.fwd_start.get(s + 1)) {
-            (Some(&a), Some(&b)) if a <= b && b <= self.fwd_terms.len() => (a, b),
-            _ => return,
-        };
-        for &tid in &self.fwd_terms[a..b] {
-            if let Some(d) = self.df.get_mut(tid as usize) {
-                *d = d.saturating_sub(1);
-            }
-        }
-        if let Some(dl) = self.doc_len.get_mut(s) {
-            self.total_len = self.total_len.saturating_sub(*dl as u64);
-            *dl = 0;
-        }
-    }
-
     pub fn search(&self, query: &str, k: usize, allow: Option<&[u32]>) -> CoreResult<Hits> {
         self.search_with(query, k, allow, COUNT_DUPLICATE_QUERY_TERMS)
     }
@@ -245,9 +146,9 @@ impl KeywordIndex {
         }
         // Query terms in first-occurrence order (fixed order keeps float sums reproducible).
         let mut qterms: Vec<(u32, u32)> = Vec::new();
-        let mut pos: FastMap<u32, usize> = FastMap::default();
+        let mut pos: HashMap<u32, usize> = HashMap::new();
         for_each_token(query, &self.cfg.tokenizer, |tok| {
-            if let Some(&tid) = self.vocab.get(tok) {
+            if let Some(tid) = self.vocab.get(tok) {
                 match pos.get(&tid) {
                     Some(&p) => {
                         if count_dups {
@@ -320,68 +221,10 @@ impl KeywordIndex {
         Ok(top_k(cand, k))
     }
 
-    /// Drops tombstones: postings of deleted documents, unused terms; slots are renumbered
-    /// through `IdMap::compact` (relative order kept).
-    pub fn compact(&mut self) {
-        let remap = self.ids.compact();
-        let mut term_map: Vec<Option<u32>> = Vec::with_capacity(self.postings.len());
-        let mut postings = Vec::new();
-        let mut df = Vec::new();
-        for (tid, list) in self.postings.iter().enumerate() {
-            let live: Vec<Posting> = list
-                .iter()
-                .filter_map(|p| match remap.get(p.slot as usize) {
-                    Some(&Some(ns)) => Some(Posting { slot: ns, tf: p.tf }),
-                    _ => None,
-                })
-                .collect();
-            let keep = self.df.get(tid).copied().unwrap_or(0) > 0 && !live.is_empty();
-            if keep {
-                term_map.push(Some(postings.len() as u32));
-                df.push(live.len() as u32);
-                postings.push(live);
-            } else {
-                term_map.push(None);
-            }
-        }
-        self.vocab.retain(|_, v| matches!(term_map.get(*v as usize), Some(Some(_))));
-        for v in self.vocab.values_mut() {
-            if let Some(Some(nv)) = term_map.get(*v as usize) {
-                *v = *nv;
-            }
-        }
-        let mut doc_len = Vec::new();
-        let mut fwd_start = vec![0usize];
-        let mut fwd_terms = Vec::new();
-        for (slot, r) in remap.iter().enumerate() {
-            if r.is_none() {
-                continue;
-            }
-            let (a, b) = (self.fwd_start.get(slot).copied().unwrap_or(0), self.fwd_start.get(slot + 1).copied().unwrap_or(0));
-            if let Some(ts) = self.fwd_terms.get(a..b) {
-                for &t in ts {
-                    if let Some(Some(nt)) = term_map.get(t as usize) {
-                        fwd_terms.push(*nt);
-                    }
-                }
-            }
-            fwd_start.push(fwd_terms.len());
-            doc_len.push(self.doc_len.get(slot).copied().unwrap_or(0));
-        }
-        self.postings = postings;
-        self.df = df;
-        self.doc_len = doc_len;
-        self.fwd_start = fwd_start;
-        self.fwd_terms = fwd_terms;
-        self.total_len = self.doc_len.iter().map(|&d| d as u64).sum();
-    }
-
     /// Approximate heap bytes held by the index.
     pub fn memory_bytes(&self) -> usize {
         let mut bytes = std::mem::size_of::<KeywordIndex>();
-        // Vocabulary: String header + id + hash-table control byte + key bytes.
-        bytes += self.vocab.capacity() * (std::mem::size_of::<String>() + 4 + 1);
-        bytes += self.vocab.keys().map(|k| k.capacity()).sum::<usize>();
+        bytes += self.vocab.memory_bytes();
         bytes += self.postings.capacity() * std::mem::size_of::<Vec<Posting>>();
         bytes += self.postings.iter().map(|l| l.capacity() * std::mem::size_of::<Posting>()).sum::<usize>();
         bytes += self.df.capacity() * 4 + self.doc_len.capacity() * 4;
@@ -389,25 +232,12 @@ impl KeywordIndex {
         // IdMap: slot table (Option<String>) plus, per live id, the two copies of the id and
         // the hash entry.
         bytes += self.ids.slot_count() * std::mem::size_of::<Option<String>>();
-        bytes += self
-            .ids
-            .live()
-            .map(|(_, id)| 2 * id.len() + std::mem::size_of::<String>() + 4 + 1)
-            .sum::<usize>();
+        bytes += self.ids.live().map(|(_, id)| 2 * id.len() + std::mem::size_of::<String>() + 4 + 1).sum::<usize>();
         bytes
     }
 }
 
-/// Best first, ties by lower slot.
-fn order(a: &(u32, f32), b: &(u32, f32)) -> Ordering {
-    b.1.partial_cmp(&a.1).unwrap_or(Ordering::Equal).then(a.0.cmp(&b.0))
-}
-
-fn top_k(mut cand: Vec<(u32, f32)>, k: usize) -> Hits {
-    if cand.len() > k {
-        cand.select_nth_unstable_by(k - 1, order);
-        cand.truncate(k);
-    }
-    cand.sort_unstable_by(order);
-    Hits { slots: cand.iter().map(|c| c.0).collect(), scores: cand.iter().map(|c| c.1).collect() }
+fn top_k(cand: Vec<(u32, f32)>, k: usize) -> Hits {
+    let (slots, scores) = select_top(cand, k);
+    Hits { slots, scores }
 }

@@ -1,11 +1,13 @@
 //! Quality benchmark on BEIR ArguAna (ignored by default; run in release):
 //!   cargo test --release arguana -- --ignored --nocapture
-//! Reads TSVs converted once from /work/shared/data/arguana (see the report / README):
+//! Reads TSVs from $LUMOS_ARGUANA_DIR (default /tmp/arguana), converted once from
+//! /work/shared/data/arguana with tabs/newlines inside fields replaced by spaces:
 //!   corpus.tsv  = id \t title \t text      queries.tsv = id \t text
-//!   qrels.tsv   = query-id \t corpus-id \t score (with a header line)
-//! from $LUMOS_ARGUANA_DIR (default /tmp/arguana). Documents are indexed "flat" (title + " " +
-//! text). BEIR rule: a hit whose id equals the query id is dropped. Metrics: nDCG@10 with graded
-//! gains from the qrels (trec_eval style, gain = rel), recall@100, averaged over test queries.
+//!   qrels.tsv   = query-id \t corpus-id \t score (with a header line; a copy of qrels/test.tsv)
+//! (python3: gunzip + json.loads per line, write f"{_id}\t{title}\t{text}"). Skips with a message
+//! when the files are missing. Documents are indexed "flat" (title + " " + text). BEIR rule: a
+//! hit whose id equals the query id is dropped. Metrics: nDCG@10 with graded gains from the
+//! qrels (trec_eval style, gain = rel), recall@100, averaged over the test queries.
 //! Env: LUMOS_K1 / LUMOS_B override the defaults; LUMOS_GRID=1 sweeps k1 x b.
 
 use super::bm25::KeywordIndex;
@@ -71,13 +73,7 @@ fn run(data: &Data, cfg: Bm25Config, count_dups: bool) -> Scores {
     let mut recall_sum = 0.0;
     for (qid, qtext) in &data.queries {
         let hits = idx.search_with(qtext, 101, None, count_dups).unwrap();
-        let ranked: Vec<&str> = hits
-            .slots
-            .iter()
-            .filter_map(|&s| idx.ids().id_of(s))
-            .filter(|id| *id != qid.as_str())
-            .take(100)
-            .collect();
+        let ranked: Vec<&str> = hits.slots.iter().filter_map(|&s| idx.ids().id_of(s)).filter(|id| *id != qid.as_str()).take(100).collect();
         let rels = &data.qrels[qid];
         let rel_of = |d: &str| rels.iter().find(|(id, _)| id == d).map(|r| r.1).unwrap_or(0);
         let mut dcg = 0.0;
@@ -150,24 +146,4 @@ fn arguana_bm25() {
             s.qps
         );
     }
-}
-
-#[test]
-#[ignore]
-fn arguana_tokenize_profile() {
-    let dir = std::env::var("LUMOS_ARGUANA_DIR").unwrap_or_else(|_| "/tmp/arguana".to_string());
-    let data = match read(&dir) {
-        Some(d) => d,
-        None => return,
-    };
-    let t = Instant::now();
-    let mut n_tokens = 0usize;
-    for text in data.doc_texts.iter().take(2000) {
-        super::for_each_token(text, &Default::default(), |_| n_tokens += 1);
-    }
-    println!("tokenize only: {} tokens in {:.3}s", n_tokens, t.elapsed().as_secs_f64());
-    let mut idx = KeywordIndex::new(Bm25Config::defaults()).unwrap();
-    let ids: Vec<&str> = data.doc_ids.iter().take(2000).map(|s| s.as_str()).collect();
-    let texts: Vec<&str> = data.doc_texts.iter().take(2000).map(|s| s.as_str()).collect();
-    idx.upsert(&ids, &texts).unwrap();
 }

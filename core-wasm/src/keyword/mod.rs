@@ -1,17 +1,19 @@
 //! Keyword search: a Unicode-aware analyzer (lowercase, ASCII folding, English stop words, Porter
 //! stemming, CJK bigrams) and a BM25 inverted index with tombstone deletes and snapshots.
 //!
-//! Files: `tokenizer` (the analyzer), `fold` (accent folding table), `stopwords`, `stemmer`
-//! (Porter 1980), `bm25` (the index and scoring), `persist` (snapshot format), `hash` (fast
-//! vocabulary hasher).
+//! Files: `tokenizer` (the analyzer), `lower` (compact case table), `fold` (accent folding
+//! table), `stopwords`, `stemmer` (Porter 1980), `bm25` (the index and scoring), `update`
+//! (upsert/remove/compact), `persist` (snapshot format), `interner` (compact term table).
 
 mod bm25;
 mod fold;
-mod hash;
+mod interner;
+mod lower;
 mod persist;
 mod stemmer;
 mod stopwords;
 mod tokenizer;
+mod update;
 
 #[cfg(test)]
 mod eval_arguana;
@@ -27,7 +29,7 @@ pub use tokenizer::MAX_TOKEN_BYTES;
 /// exactly as the documents were.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TokenizerOptions {
-    /// `char::to_lowercase` on words.
+    /// Lowercase words (Unicode simple case mapping, see `lower.rs`).
     pub lowercase: bool,
     /// Fold accented Latin letters to ASCII (é -> e, ß -> ss) and drop combining marks.
     pub fold_ascii: bool,

@@ -14,7 +14,7 @@
 //! sum of term frequencies, unique non-empty terms), so garbage is rejected, never trusted.
 
 use super::bm25::{Bm25Config, KeywordIndex, Posting};
-use super::hash::FastMap;
+use super::interner::Interner;
 use super::{TokenizerOptions, MAX_TOKEN_BYTES};
 use crate::error::{fail, Code, CoreResult};
 use crate::idmap::IdMap;
@@ -53,20 +53,14 @@ impl KeywordIndex {
         self.ids.write(&mut ids);
 
         // Terms in id order, skipping those without live documents.
-        let mut names: Vec<Option<&str>> = vec![None; self.postings.len()];
-        for (term, &tid) in &self.vocab {
-            if let Some(n) = names.get_mut(tid as usize) {
-                *n = Some(term.as_str());
-            }
-        }
         let mut vocab = ByteWriter::new();
         let mut post = ByteWriter::new();
         let mut kept = 0u64;
         let mut slots = Vec::new();
         let mut tfs = Vec::new();
-        for (tid, name) in names.iter().enumerate() {
-            let name = match name {
-                Some(n) => *n,
+        for tid in 0..self.postings.len() {
+            let name = match self.vocab.resolve(tid as u32) {
+                Some(n) => n,
                 None => continue,
             };
             slots.clear();
@@ -94,12 +88,7 @@ impl KeywordIndex {
 
         let mut lens = ByteWriter::new();
         lens.u64(self.doc_len.len() as u64);
-        let live_lens: Vec<u32> = self
-            .doc_len
-            .iter()
-            .enumerate()
-            .map(|(s, &d)| if self.ids.is_live(s as u32) { d } else { 0 })
-            .collect();
+        let live_lens: Vec<u32> = self.doc_len.iter().enumerate().map(|(s, &d)| if self.ids.is_live(s as u32) { d } else { 0 }).collect();
         lens.u32s(&live_lens);
 
         let mut w = SnapshotWriter::new(KIND_KEYWORD);
@@ -144,13 +133,13 @@ impl KeywordIndex {
 
         let mut r = ByteReader::new(snap.section(SEC_VOCAB)?);
         let n_terms = r.count(4)?;
-        let mut vocab: FastMap<String, u32> = FastMap::with_capacity_and_hasher(n_terms, Default::default());
-        for tid in 0..n_terms {
+        let mut vocab = Interner::with_capacity(n_terms);
+        for _ in 0..n_terms {
             let t = r.str()?;
             if t.is_empty() || t.len() > MAX_TOKEN_BYTES {
                 return corrupt("term is empty or too long");
             }
-            if vocab.insert(t.to_string(), tid as u32).is_some() {
+            if !vocab.intern(t).1 {
                 return corrupt("duplicate term");
             }
         }

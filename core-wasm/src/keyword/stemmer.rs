@@ -383,10 +383,8 @@ mod tests {
     #[ignore]
     fn reference_vocabulary() {
         let dir = std::env::var("LUMOS_PORTER_DIR").unwrap_or_else(|_| "/tmp/porter".to_string());
-        let (voc, out) = match (
-            std::fs::read_to_string(format!("{}/voc.txt", dir)),
-            std::fs::read_to_string(format!("{}/output.txt", dir)),
-        ) {
+        let (voc, out) = match (std::fs::read_to_string(format!("{}/voc.txt", dir)), std::fs::read_to_string(format!("{}/output.txt", dir)))
+        {
             (Ok(a), Ok(b)) => (a, b),
             _ => {
                 println!("skipping: {}/voc.txt and output.txt not found", dir);

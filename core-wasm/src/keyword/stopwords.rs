@@ -2,6 +2,7 @@
 //! Both lists are sorted byte-wise so lookups are a binary search with no allocation.
 
 /// Lucene's classic English stop set (`EnglishAnalyzer.ENGLISH_STOP_WORDS_SET`), used by Pyserini.
+#[rustfmt::skip]
 pub const CLASSIC: [&str; 33] = [
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
     "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they",
@@ -9,23 +10,24 @@ pub const CLASSIC: [&str; 33] = [
 ];
 
 /// The Snowball English stop list (174 words, including contractions).
+#[rustfmt::skip]
 pub const SNOWBALL: [&str; 174] = [
     "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
     "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
     "but", "by", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't",
     "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "had", "hadn't",
     "has", "hasn't", "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her", "here",
-    "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i", "i'd", "i'll",
-    "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "let's", "me",
-    "more", "most", "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on", "once",
-    "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same",
-    "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such",
-    "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there",
-    "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those",
-    "through", "to", "too", "under", "until", "up", "very", "was", "wasn't", "we", "we'd", "we'll",
-    "we're", "we've", "were", "weren't", "what", "what's", "when", "when's", "where", "where's",
-    "which", "while", "who", "who's", "whom", "why", "why's", "with", "won't", "would", "wouldn't",
-    "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves",
+    "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i", "i'd", "i'll", "i'm",
+    "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "let's", "me", "more",
+    "most", "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or",
+    "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shan't", "she",
+    "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such", "than", "that",
+    "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these",
+    "they", "they'd", "they'll", "they're", "they've", "this", "those", "through", "to", "too",
+    "under", "until", "up", "very", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've",
+    "were", "weren't", "what", "what's", "when", "when's", "where", "where's", "which", "while",
+    "who", "who's", "whom", "why", "why's", "with", "won't", "would", "wouldn't", "you", "you'd",
+    "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves",
 ];
 
 /// The list `TokenizerOptions::stop_words` uses (chosen by measuring nDCG@10 on ArguAna).
@@ -81,9 +83,9 @@ mod tests {
     fn lists_are_sorted_and_unique() {
         for list in [&CLASSIC[..], &SNOWBALL[..]] {
             for w in list.iter() {
-            assert!(w.len() <= MAX_LEN);
-        }
-        for w in list.windows(2) {
+                assert!(w.len() <= MAX_LEN);
+            }
+            for w in list.windows(2) {
                 assert!(w[0] < w[1], "{} !< {}", w[0], w[1]);
             }
         }

@@ -83,10 +83,7 @@ fn chinese_bigrams() {
 
 #[test]
 fn japanese_and_korean() {
-    assert_eq!(
-        toks("東京タワーに行きました"),
-        v(&["東京", "京タ", "タワ", "ワー", "ーに", "に行", "行き", "きま", "まし", "した"])
-    );
+    assert_eq!(toks("東京タワーに行きました"), v(&["東京", "京タ", "タワ", "ワー", "ーに", "に行", "行き", "きま", "まし", "した"]));
     // The katakana middle dot is punctuation and splits runs.
     assert_eq!(toks("カメラ・レンズ"), v(&["カメ", "メラ", "レン", "ンズ"]));
     assert_eq!(toks("한국어 검색"), v(&["한국", "국어", "검색"]));
@@ -110,7 +107,10 @@ fn digits_are_kept() {
 #[test]
 fn emoji_rtl_and_invisible_chars() {
     assert_eq!(toks("I ❤️ Rust 🦀! 👍🏽 ok 👨‍👩‍👧"), v(&["rust", "ok"]));
-    assert_eq!(plain("foo\u{200D}bar foo\u{200B}bar hy\u{AD}phen zw\u{200C}nj \u{FEFF}bom"), v(&["foobar", "foo", "bar", "hyphen", "zwnj", "bom"]));
+    assert_eq!(
+        plain("foo\u{200D}bar foo\u{200B}bar hy\u{AD}phen zw\u{200C}nj \u{FEFF}bom"),
+        v(&["foobar", "foo", "bar", "hyphen", "zwnj", "bom"])
+    );
     assert_eq!(plain("مرحبا بالعالم"), v(&["مرحبا", "بالعالم"]));
     assert_eq!(plain("שָׁלוֹם עולם"), v(&["שָׁלוֹם", "עולם"]));
     assert_eq!(plain("हिन्दी भाषा।"), v(&["हिन्दी", "भाषा"]));
@@ -135,9 +135,8 @@ fn long_tokens_are_truncated_to_64_bytes() {
 
 #[test]
 fn tokenizer_never_panics_and_keeps_invariants() {
-    let pool: Vec<char> = "aZé\u{301}'’ 9.,-_\t\n日本語カナ한글ßæİ\u{200D}\u{200B}\u{FE0F}🦀👍🏽\u{0}\u{FFFF}\u{10FFFF}ह्\u{5B8}ـ"
-        .chars()
-        .collect();
+    let pool: Vec<char> =
+        "aZé\u{301}'’ 9.,-_\t\n日本語カナ한글ßæİ\u{200D}\u{200B}\u{FE0F}🦀👍🏽\u{0}\u{FFFF}\u{10FFFF}ह्\u{5B8}ـ".chars().collect();
     let mut seed = 0x1234_5678_9ABC_DEF0u64;
     let mut next = || {
         seed ^= seed << 13;
@@ -174,7 +173,11 @@ fn option_bits_round_trip() {
 
 /// Lowercase only, so the hand computation below sees the words as written.
 fn simple_cfg() -> Bm25Config {
-    Bm25Config { k1: 1.2, b: 0.75, tokenizer: TokenizerOptions { lowercase: true, fold_ascii: false, stop_words: false, stem: false, cjk_bigrams: true } }
+    Bm25Config {
+        k1: 1.2,
+        b: 0.75,
+        tokenizer: TokenizerOptions { lowercase: true, fold_ascii: false, stop_words: false, stem: false, cjk_bigrams: true },
+    }
 }
 
 fn index(cfg: Bm25Config, docs: &[(&str, &str)]) -> KeywordIndex {
@@ -380,6 +383,14 @@ fn every_error_code() {
         assert_eq!(run(&idx, "apple cherry banana", 10), before);
     }
     assert_eq!(idx.upsert(&[], &[]).unwrap(), Vec::<u32>::new());
+    // More than 4 GiB of text in one batch (one 1 MiB string referenced 4,100 times; rejected
+    // before any of it is read).
+    let mib = "a ".repeat(512 * 1024);
+    let many_ids: Vec<String> = (0..4100).map(|i| format!("big{}", i)).collect();
+    let many_refs: Vec<&str> = many_ids.iter().map(|s| s.as_str()).collect();
+    let many_texts: Vec<&str> = vec![mib.as_str(); 4100];
+    assert_eq!(idx.upsert(&many_refs, &many_texts).err().unwrap().code, Code::TooLarge);
+    assert_eq!(idx.len(), 3);
 
     assert_eq!(idx.search("apple", 0, None).err().unwrap().code, Code::InvalidK);
     assert_eq!(idx.search("apple", 1_000_001, None).err().unwrap().code, Code::InvalidK);
@@ -396,7 +407,12 @@ fn every_error_code() {
 fn sample_index() -> KeywordIndex {
     let mut idx = index(
         Bm25Config { k1: 1.5, b: 0.6, ..Bm25Config::defaults() },
-        &[("a", "Search engines rank documents"), ("b", "BM25 ranks documents by terms"), ("c", "東京の検索エンジン"), ("d", "Crème brûlée")],
+        &[
+            ("a", "Search engines rank documents"),
+            ("b", "BM25 ranks documents by terms"),
+            ("c", "東京の検索エンジン"),
+            ("d", "Crème brûlée"),
+        ],
     );
     idx.upsert(&["b"], &["BM25 ranking with term frequencies"]).unwrap();
     idx.remove(&["d"]);
@@ -483,4 +499,42 @@ fn snapshot_validates_content_behind_a_valid_checksum() {
     b[lens_off + 8] ^= 1;
     reseal(&mut b);
     assert_eq!(KeywordIndex::load(&b).err().unwrap().code, Code::SnapshotCorrupt);
+}
+
+/// The indexer memoises word analysis per batch; what it stores must be exactly `tokenize`.
+#[test]
+fn indexed_terms_equal_tokenize() {
+    let texts = [
+        "The runners were running; a runner runs. Don't RUN! John's runs'",
+        "running runs the of and 東京タワー 東京 naïve NAÏVE naive",
+        &"x".repeat(80),
+        "runs running Running RUNNING's ﬁnance",
+    ];
+    for bits in [31u32, 0, 1, 3, 7, 15, 23, 27, 29, 30] {
+        let opts = TokenizerOptions::from_bits(bits).unwrap();
+        let mut idx = KeywordIndex::new(Bm25Config { tokenizer: opts, ..Bm25Config::defaults() }).unwrap();
+        let ids: Vec<String> = (0..texts.len()).map(|i| i.to_string()).collect();
+        let id_refs: Vec<&str> = ids.iter().map(|s| s.as_str()).collect();
+        let slots = idx.upsert(&id_refs, &texts).unwrap();
+        let names: Vec<String> = (0..idx.postings.len() as u32).map(|t| idx.vocab.resolve(t).unwrap().to_string()).collect();
+        for (&slot, text) in slots.iter().zip(texts.iter()) {
+            let mut want: Vec<(String, u32)> = Vec::new();
+            for t in tokenize(text, &opts) {
+                match want.iter_mut().find(|w| w.0 == t) {
+                    Some(w) => w.1 += 1,
+                    None => want.push((t, 1)),
+                }
+            }
+            let mut got: Vec<(String, u32)> = Vec::new();
+            for (tid, list) in idx.postings.iter().enumerate() {
+                for p in list.iter().filter(|p| p.slot == slot) {
+                    got.push((names[tid].clone(), p.tf));
+                }
+            }
+            want.sort();
+            got.sort();
+            assert_eq!(got, want, "options {} text {:?}", bits, text);
+            assert_eq!(idx.doc_len[slot as usize] as usize, tokenize(text, &opts).len());
+        }
+    }
 }

@@ -11,27 +11,53 @@
 //! - CJK runs (Han, Hiragana, Katakana, Hangul) become overlapping bigrams; a lone CJK char
 //!   becomes a unigram. A switch between a word and a CJK run is a token boundary.
 //! - Word normalisation order (as Lucene's English analyzer): lowercase -> ASCII fold ->
-//!   possessive "'s" removal (with `stem`) -> stop word check -> Porter stem.
+//!   possessive "'s" removal (with `stem`) -> stop word check -> Porter stem. The last three
+//!   steps are `analyse`, applied per word after segmentation (`for_each_piece`), so the indexer
+//!   can memoise them per distinct word.
 //! - Words are capped at `MAX_TOKEN_BYTES` (64) bytes: longer ones are truncated at a char
 //!   boundary and neither stop-checked nor stemmed, so queries and documents agree on them.
 
 use super::fold::{fold_into, is_latin_combining_mark};
+use super::lower::to_lower;
 use super::stemmer::stem_in_place;
 use super::stopwords::is_stop_word;
-use super::hash::FastMap;
 use super::TokenizerOptions;
 
 pub const MAX_TOKEN_BYTES: usize = 64;
 
-/// Memo of word -> analysed form ("" for a stop word) for batch indexing: natural text repeats
-/// words heavily, and a hash lookup is several times cheaper than stop-word check + Porter.
-/// Bounded so a batch of unique garbage cannot grow it without limit.
-#[derive(Default)]
-pub struct StemCache {
-    map: FastMap<String, String>,
+/// What the segmenter produces. Words still need `analyse` (possessive, stop words, stemming);
+/// keeping that step separate lets the indexer memoise it per distinct surface form.
+pub enum Piece<'a> {
+    /// A lowercased/folded word; `full` is false when it was cut at `MAX_TOKEN_BYTES`.
+    Word { word: &'a mut String, full: bool },
+    /// A complete word that is already normalised (lowercase ASCII, not truncated), borrowed
+    /// from the input; it still needs `analyse`.
+    Plain(&'a str),
+    /// A finished CJK unigram or bigram.
+    Cjk(&'a str),
 }
 
-const STEM_CACHE_MAX: usize = 50_000;
+/// True when `analyse` can change a full word (so caching it is worthwhile).
+pub fn analysis_enabled(opts: &TokenizerOptions) -> bool {
+    opts.stop_words || opts.stem
+}
+
+/// Possessive removal, stop words (empties the word) and stemming. Truncated words pass
+/// through unchanged.
+pub fn analyse(opts: &TokenizerOptions, word: &mut String, full: bool) {
+    if !full {
+        return;
+    }
+    if opts.stem && word.ends_with("'s") {
+        let n = word.len() - 2;
+        word.truncate(n);
+    }
+    if opts.stop_words && is_stop_word(word.as_bytes()) {
+        word.clear();
+    } else if opts.stem {
+        stem_in_place(word);
+    }
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Class {
@@ -80,9 +106,7 @@ fn classify(c: char) -> Class {
     let u = c as u32;
     match u {
         0x2019 | 0x02BC | 0xFF07 => return Class::Apostrophe,
-        0x00AD | 0x200C | 0x200D | 0x2060 | 0xFEFF | 0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0x180B..=0x180D => {
-            return Class::Ignorable
-        }
+        0x00AD | 0x200C | 0x200D | 0x2060 | 0xFEFF | 0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0x180B..=0x180D => return Class::Ignorable,
         _ => {}
     }
     if c.is_alphanumeric() {
@@ -98,15 +122,6 @@ fn classify(c: char) -> Class {
     }
 }
 
-/// Stop word removal (empties the word) and stemming of a complete, lowercased word.
-fn analyse(opts: &TokenizerOptions, word: &mut String) {
-    if opts.stop_words && is_stop_word(word.as_bytes()) {
-        word.clear();
-    } else if opts.stem {
-        stem_in_place(word);
-    }
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Idle,
@@ -114,10 +129,10 @@ enum Mode {
     Cjk,
 }
 
-struct State<'o, F: FnMut(&str)> {
+struct State<'o, 'e> {
     opts: &'o TokenizerOptions,
-    cache: Option<&'o mut StemCache>,
-    emit: F,
+    /// `dyn` keeps one copy of the segmenter in the wasm instead of one per caller.
+    emit: &'e mut dyn FnMut(Piece),
     mode: Mode,
     /// Current word. ASCII runs are appended as slices of the input and lowercased once at
     /// the end of the word; other chars are lowercased/folded as they arrive.
@@ -128,7 +143,7 @@ struct State<'o, F: FnMut(&str)> {
     scratch: String,
 }
 
-impl<'o, F: FnMut(&str)> State<'o, F> {
+impl<'o, 'e> State<'o, 'e> {
     /// Appends one already-lowercased char to the current word, folding it if asked and
     /// honouring the byte cap.
     fn push_normalised(&mut self, c: char) {
@@ -176,9 +191,7 @@ impl<'o, F: FnMut(&str)> State<'o, F> {
             let mut buf = [0u8; 4];
             self.push_ascii_run(c.encode_utf8(&mut buf));
         } else if self.opts.lowercase {
-            for l in c.to_lowercase() {
-                self.push_normalised(l);
-            }
+            self.push_normalised(to_lower(c));
         } else {
             self.push_normalised(c);
         }
@@ -193,49 +206,23 @@ impl<'o, F: FnMut(&str)> State<'o, F> {
         if self.opts.lowercase {
             self.word.make_ascii_lowercase();
         }
-        if self.opts.stem && full && self.word.ends_with("'s") {
-            let n = self.word.len() - 2;
-            self.word.truncate(n);
-        }
-        if full && (self.opts.stop_words || self.opts.stem) {
-            match self.cache.as_deref_mut() {
-                Some(cache) => {
-                    if let Some(out) = cache.map.get(self.word.as_str()) {
-                        if !out.is_empty() {
-                            (self.emit)(out);
-                        }
-                        self.word.clear();
-                        return;
-                    }
-                    let key = if cache.map.len() < STEM_CACHE_MAX { Some(self.word.clone()) } else { None };
-                    analyse(self.opts, &mut self.word);
-                    if let Some(key) = key {
-                        cache.map.insert(key, self.word.clone());
-                    }
-                }
-                None => analyse(self.opts, &mut self.word),
-            }
-        }
-        if !self.word.is_empty() {
-            (self.emit)(&self.word);
-        }
+        (self.emit)(Piece::Word { word: &mut self.word, full });
         self.word.clear();
     }
-
 
     fn push_cjk(&mut self, c: char) {
         self.mode = Mode::Cjk;
         if !self.opts.cjk_bigrams {
             self.scratch.clear();
             self.scratch.push(c);
-            (self.emit)(&self.scratch);
+            (self.emit)(Piece::Cjk(&self.scratch));
             return;
         }
         if let Some(p) = self.cjk_prev {
             self.scratch.clear();
             self.scratch.push(p);
             self.scratch.push(c);
-            (self.emit)(&self.scratch);
+            (self.emit)(Piece::Cjk(&self.scratch));
         }
         self.cjk_prev = Some(c);
         self.cjk_count += 1;
@@ -246,7 +233,7 @@ impl<'o, F: FnMut(&str)> State<'o, F> {
             if let Some(p) = self.cjk_prev {
                 self.scratch.clear();
                 self.scratch.push(p);
-                (self.emit)(&self.scratch);
+                (self.emit)(Piece::Cjk(&self.scratch));
             }
         }
         self.cjk_prev = None;
@@ -274,19 +261,35 @@ fn char_at(text: &str, i: usize) -> Option<char> {
 }
 
 /// Calls `emit` with each token of `text`, in order.
-pub fn for_each_token<F: FnMut(&str)>(text: &str, opts: &TokenizerOptions, emit: F) {
-    run(text, opts, None, emit)
+pub fn for_each_token<F: FnMut(&str)>(text: &str, opts: &TokenizerOptions, mut emit: F) {
+    let mut buf = String::new();
+    for_each_piece(text, opts, &mut |p| match p {
+        Piece::Word { word, full } => {
+            analyse(opts, word, full);
+            if !word.is_empty() {
+                emit(word);
+            }
+        }
+        Piece::Plain(w) => {
+            if analysis_enabled(opts) {
+                buf.clear();
+                buf.push_str(w);
+                analyse(opts, &mut buf, true);
+                if !buf.is_empty() {
+                    emit(&buf);
+                }
+            } else {
+                emit(w);
+            }
+        }
+        Piece::Cjk(t) => emit(t),
+    })
 }
 
-/// Same as `for_each_token`, memoising word analysis in `cache` (same output).
-pub fn for_each_token_cached<F: FnMut(&str)>(text: &str, opts: &TokenizerOptions, cache: &mut StemCache, emit: F) {
-    run(text, opts, Some(cache), emit)
-}
-
-fn run<'o, F: FnMut(&str)>(text: &str, opts: &'o TokenizerOptions, cache: Option<&'o mut StemCache>, emit: F) {
+/// Segments `text` into words (before analysis) and CJK tokens, in order.
+pub fn for_each_piece(text: &str, opts: &TokenizerOptions, emit: &mut dyn FnMut(Piece)) {
     let mut st = State {
         opts,
-        cache,
         emit,
         mode: Mode::Idle,
         word: String::with_capacity(MAX_TOKEN_BYTES + 8),
@@ -305,12 +308,25 @@ fn run<'o, F: FnMut(&str)>(text: &str, opts: &'o TokenizerOptions, cache: Option
             if st.mode == Mode::Cjk {
                 st.finish();
             }
-            st.mode = Mode::Word;
             let start = i;
+            let mut upper = false;
             while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                upper |= bytes[i].is_ascii_uppercase();
                 i += 1;
             }
-            st.push_ascii_run(text.get(start..i).unwrap_or(""));
+            let run = text.get(start..i).unwrap_or("");
+            // Commonest case: a whole lowercase ASCII word between ASCII separators is passed
+            // on as a slice of the input, without copying.
+            let ends_word = match bytes.get(i) {
+                None => true,
+                Some(&n) => n < 0x80 && n != b'\'',
+            };
+            if st.mode == Mode::Idle && ends_word && !(upper && opts.lowercase) && run.len() <= MAX_TOKEN_BYTES {
+                (st.emit)(Piece::Plain(run));
+                continue;
+            }
+            st.mode = Mode::Word;
+            st.push_ascii_run(run);
             continue;
         }
         if b < 0x80 && b != b'\'' {

@@ -38,6 +38,15 @@ pub(crate) fn scan_all(store: &Store, view: View, ok: &Bits, top: &mut TopK) {
                 }
             }
         }
+        View::Codes16 { codes, scale, norm2 } => {
+            for (i, row) in store.codes.chunks_exact(dim).enumerate() {
+                let d = scale * store.row_scale(i) * super::quant::idot16(codes, row) as f32;
+                let s = store.finish(d, norm2, i);
+                if s >= top.floor() {
+                    admit(top, ok, s, i);
+                }
+            }
+        }
         View::Weights { w, norm2 } => {
             for (i, row) in store.codes.chunks_exact(dim).enumerate() {
                 let d = store.row_scale(i) * super::quant::fidot(w, row);

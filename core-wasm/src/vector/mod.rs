@@ -181,6 +181,8 @@ struct Ctx {
     cands: Vec<Cand>,
 }
 
+/// A vector index (flat or HNSW). `search` takes `&self` and reuses pooled scratch buffers
+/// through a `RefCell`, so the type is `Send` but not `Sync` (one index, one thread at a time).
 pub struct VectorIndex {
     cfg: VectorConfig,
     ids: IdMap,
@@ -192,6 +194,7 @@ pub struct VectorIndex {
 }
 
 impl VectorIndex {
+    /// Validates the config (see `VectorConfig::validate`) and creates an empty index.
     pub fn new(cfg: VectorConfig) -> CoreResult<VectorIndex> {
         cfg.validate()?;
         let keep_f32 = cfg.quantization != Quantization::None && cfg.rescore > 0;
@@ -216,6 +219,7 @@ impl VectorIndex {
         self.ids.is_empty()
     }
 
+    /// Slot <-> id table (slots change on `compact`).
     pub fn ids(&self) -> &IdMap {
         &self.ids
     }
@@ -235,8 +239,11 @@ impl VectorIndex {
         Ok(())
     }
 
-    /// Atomic batch insert / replace. Everything is validated and memory reserved before any
-    /// change, so an error leaves the index untouched.
+    /// Atomic batch insert / replace. Validates ALL ids (`IdMap::validate_batch`) and ALL values
+    /// (`data.len() == ids.len() * dim` else DimensionMismatch; NaN/Inf -> VectorNotFinite naming
+    /// the vector position; all-zero with cosine -> ZeroVector) and reserves memory before any
+    /// change, so an error leaves the index untouched. An existing id gets a new slot and its old
+    /// slot is tombstoned. Returns the slot of each id, in order.
     pub fn upsert(&mut self, ids: &[&str], data: &[f32]) -> CoreResult<Vec<u32>> {
         IdMap::validate_batch(ids)?;
         let dim = self.cfg.dimensions;
@@ -315,6 +322,10 @@ impl VectorIndex {
         }
     }
 
+    /// Top `k` (1..=1_000_000, else InvalidK) live vectors, best first, ties to the lower slot.
+    /// `allow` restricts results to those slots (stale / out-of-range / duplicate entries are
+    /// ignored); `ef` overrides efSearch for HNSW (raised to at least k). Returns
+    /// min(k, live matches) hits; an empty index gives empty hits.
     pub fn search(&self, query: &[f32], k: usize, allow: Option<&[u32]>, ef: Option<usize>) -> CoreResult<Hits> {
         Self::check_k(k)?;
         Self::check_ef(ef)?;
@@ -333,6 +344,8 @@ impl VectorIndex {
         Ok(hits)
     }
 
+    /// `search` for n queries laid out as n*dim values (all validated first). A flat index scans
+    /// its data once for the whole batch.
     pub fn search_batch(&self, queries: &[f32], k: usize, allow: Option<&[u32]>, ef: Option<usize>) -> CoreResult<Vec<Hits>> {
         Self::check_k(k)?;
         Self::check_ef(ef)?;
@@ -559,10 +572,3 @@ impl VectorIndex {
         persist::load(bytes)
     }
 }
-
-#[doc(hidden)]
-pub fn bench_dot(a: &[f32], b: &[f32]) -> f32 { metric::dot(a, b) }
-#[doc(hidden)]
-pub fn bench_idot(a: &[i8], b: &[i8]) -> i32 { quant::idot(a, b) }
-#[doc(hidden)]
-pub fn bench_fidot(a: &[f32], b: &[i8]) -> f32 { quant::fidot(a, b) }

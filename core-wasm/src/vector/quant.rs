@@ -14,27 +14,51 @@ use core::arch::wasm32::*;
 
 pub const QMAX: f32 = 127.0;
 
+/// Clamps to [-127, 127] and rounds to nearest (ties to even) without a float->int conversion:
+/// adding 1.5 * 2^23 leaves the rounded integer in the low mantissa bits. Compare-and-select
+/// rather than `f32::max/min` (those become libm calls on wasm) keeps the loops vectorisable.
+/// Inputs are finite (validated upstream); NaN would give an arbitrary code, never a panic.
+#[inline(always)]
+fn round_clamp(r: f32) -> i8 {
+    let c = if r < -127.0 { -127.0 } else { r };
+    let c = if c > 127.0 { 127.0 } else { c };
+    ((c + 12_582_912.0).to_bits() as i32 - 0x4B40_0000) as i8
+}
+
+/// Largest |x| (compare-and-select for the same reason as `round_clamp`).
 #[inline]
-fn round_clamp(r: f64) -> i8 {
-    let r = if r >= 0.0 { r + 0.5 } else { r - 0.5 };
-    // `as` saturates and maps NaN to 0.
-    (r as i32).max(-127).min(127) as i8
+pub fn absmax(v: &[f32]) -> f32 {
+    v.iter().fold(0f32, |m, x| {
+        let a = x.abs();
+        if a > m {
+            a
+        } else {
+            m
+        }
+    })
 }
 
 /// Quantizes `v` with one scale; writes `out` (same length) and returns the scale
 /// (0 for an all-zero vector, whose codes are all 0).
 pub fn quantize_vec(v: &[f32], out: &mut [i8]) -> f32 {
-    let absmax = v.iter().fold(0f32, |m, x| m.max(x.abs()));
+    let absmax = absmax(v);
     if !(absmax > 0.0) || !absmax.is_finite() {
         for o in out.iter_mut() {
             *o = 0;
         }
         return 0.0;
     }
-    // f64 keeps the inverse finite even for subnormal absmax.
-    let inv = 127.0f64 / absmax as f64;
-    for (o, &x) in out.iter_mut().zip(v) {
-        *o = round_clamp(x as f64 * inv);
+    let inv = 127.0 / absmax;
+    if inv.is_finite() {
+        for (o, &x) in out.iter_mut().zip(v) {
+            *o = round_clamp(x * inv);
+        }
+    } else {
+        // Subnormal absmax: the inverse only fits in f64.
+        let inv = 127.0f64 / absmax as f64;
+        for (o, &x) in out.iter_mut().zip(v) {
+            *o = round_clamp((x as f64 * inv) as f32);
+        }
     }
     absmax / QMAX
 }
@@ -42,7 +66,7 @@ pub fn quantize_vec(v: &[f32], out: &mut [i8]) -> f32 {
 /// Quantizes with per-dimension inverse scales; out-of-range values clamp to ±127.
 pub fn quantize_dims(v: &[f32], inv_scale: &[f32], out: &mut [i8]) {
     for ((o, &x), &inv) in out.iter_mut().zip(v).zip(inv_scale) {
-        *o = round_clamp(x as f64 * inv as f64);
+        *o = round_clamp(x * inv);
     }
 }
 
@@ -71,6 +95,23 @@ pub fn idot(a: &[i8], b: &[i8]) -> i32 {
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     {
         scalar::idot(a, b)
+    }
+}
+
+/// Sum of products of a query pre-widened to i16 and i8 codes: the query side needs no
+/// per-row sign extension (about a third fewer SIMD ops than `idot` on wasm).
+#[inline]
+pub fn idot16(q: &[i16], c: &[i8]) -> i32 {
+    let n = q.len().min(c.len());
+    let (q, c) = (&q[..n], &c[..n]);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        // SAFETY: equal lengths; unaligned v128 loads.
+        unsafe { simd::idot16(q, c) }
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        scalar::idot16(q, c)
     }
 }
 
@@ -115,6 +156,26 @@ pub(crate) mod scalar {
         }
         let mut s: i32 = acc.iter().sum();
         for (x, y) in ra.iter().zip(rb) {
+            s += *x as i32 * *y as i32;
+        }
+        s
+    }
+
+    #[inline]
+    pub fn idot16(q: &[i16], c: &[i8]) -> i32 {
+        let mut acc = [0i32; L];
+        let cq = q.chunks_exact(L);
+        let cc = c.chunks_exact(L);
+        let (rq, rc) = (cq.remainder(), cc.remainder());
+        for (x, y) in cq.zip(cc) {
+            let x: &[i16; L] = x.try_into().unwrap_or(&[0; L]);
+            let y: &[i8; L] = y.try_into().unwrap_or(&[0; L]);
+            for j in 0..L {
+                acc[j] += x[j] as i32 * y[j] as i32;
+            }
+        }
+        let mut s: i32 = acc.iter().sum();
+        for (x, y) in rq.iter().zip(rc) {
             s += *x as i32 * *y as i32;
         }
         s
@@ -177,6 +238,37 @@ mod simd {
             + (i32x4_extract_lane::<2>(s) + i32x4_extract_lane::<3>(s));
         while i < n {
             r += *pa.add(i) as i32 * *pb.add(i) as i32;
+            i += 1;
+        }
+        r
+    }
+
+    #[inline]
+    pub unsafe fn idot16(q: &[i16], c: &[i8]) -> i32 {
+        let n = q.len();
+        let (pq, pc) = (q.as_ptr(), c.as_ptr());
+        let z = i32x4_splat(0);
+        let (mut s0, mut s1, mut s2, mut s3) = (z, z, z, z);
+        let mut i = 0;
+        while i + 32 <= n {
+            let (x0, x1) = (ld(pc.add(i)), ld(pc.add(i + 16)));
+            s0 = i32x4_add(s0, i32x4_dot_i16x8(i16x8_extend_low_i8x16(x0), ld(pq.add(i))));
+            s1 = i32x4_add(s1, i32x4_dot_i16x8(i16x8_extend_high_i8x16(x0), ld(pq.add(i + 8))));
+            s2 = i32x4_add(s2, i32x4_dot_i16x8(i16x8_extend_low_i8x16(x1), ld(pq.add(i + 16))));
+            s3 = i32x4_add(s3, i32x4_dot_i16x8(i16x8_extend_high_i8x16(x1), ld(pq.add(i + 24))));
+            i += 32;
+        }
+        while i + 16 <= n {
+            let x0 = ld(pc.add(i));
+            s0 = i32x4_add(s0, i32x4_dot_i16x8(i16x8_extend_low_i8x16(x0), ld(pq.add(i))));
+            s1 = i32x4_add(s1, i32x4_dot_i16x8(i16x8_extend_high_i8x16(x0), ld(pq.add(i + 8))));
+            i += 16;
+        }
+        let s = i32x4_add(i32x4_add(s0, s1), i32x4_add(s2, s3));
+        let mut r = (i32x4_extract_lane::<0>(s) + i32x4_extract_lane::<1>(s))
+            + (i32x4_extract_lane::<2>(s) + i32x4_extract_lane::<3>(s));
+        while i < n {
+            r += *pq.add(i) as i32 * *pc.add(i) as i32;
             i += 1;
         }
         r

@@ -3,7 +3,7 @@
 //! `with_scorer!(store, view, |s| expr)` dispatches once and evaluates `expr` with a concrete `s`.
 
 use super::metric::{dot, l2sq};
-use super::quant::{fidot, idot};
+use super::quant::{fidot, idot, idot16};
 use super::store::{Store, View};
 use super::{Metric, Quantization};
 
@@ -49,6 +49,20 @@ pub(crate) struct F32L2<'a> {
 #[derive(Clone, Copy)]
 pub(crate) struct I8Sym<'a> {
     q: &'a [i8],
+    q_scale: f32,
+    q_norm2: f32,
+    codes: &'a [i8],
+    vscale: &'a [f32],
+    norm2: &'a [f32],
+    dim: usize,
+    per_vector: bool,
+    l2: bool,
+}
+
+/// As `I8Sym` with the query widened to i16 (search queries).
+#[derive(Clone, Copy)]
+pub(crate) struct I8Sym16<'a> {
+    q: &'a [i16],
     q_scale: f32,
     q_norm2: f32,
     codes: &'a [i8],
@@ -129,6 +143,25 @@ impl<'a> Scorer for I8Sym<'a> {
     }
 }
 
+impl<'a> Scorer for I8Sym16<'a> {
+    #[inline(always)]
+    fn score(&self, i: u32) -> f32 {
+        let iu = i as usize;
+        let st = iu * self.dim;
+        let row = match self.codes.get(st..st + self.dim) {
+            Some(x) => x,
+            None => return f32::NEG_INFINITY,
+        };
+        let rs = if self.per_vector { self.vscale.get(iu).copied().unwrap_or(0.0) } else { 1.0 };
+        let d = self.q_scale * rs * idot16(self.q, row) as f32;
+        finish(d, self.l2, self.q_norm2, self.norm2, iu)
+    }
+    #[inline(always)]
+    fn prefetch(&self, i: u32) {
+        prefetch_bytes(self.codes, i as usize * self.dim, self.dim);
+    }
+}
+
 impl<'a> Scorer for I8Asym<'a> {
     #[inline(always)]
     fn score(&self, i: u32) -> f32 {
@@ -152,6 +185,7 @@ pub(crate) enum AnyScorer<'a> {
     F32Dot(F32Dot<'a>),
     F32L2(F32L2<'a>),
     I8Sym(I8Sym<'a>),
+    I8Sym16(I8Sym16<'a>),
     I8Asym(I8Asym<'a>),
 }
 
@@ -163,6 +197,17 @@ impl Store {
             View::F32(q) if l2 => AnyScorer::F32L2(F32L2 { q, data: &self.f32s, dim: self.dim }),
             View::F32(q) => AnyScorer::F32Dot(F32Dot { q, data: &self.f32s, dim: self.dim }),
             View::Codes { codes, scale, norm2 } => AnyScorer::I8Sym(I8Sym {
+                q: codes,
+                q_scale: scale,
+                q_norm2: norm2,
+                codes: &self.codes,
+                vscale: &self.vscale,
+                norm2: &self.norm2,
+                dim: self.dim,
+                per_vector,
+                l2,
+            }),
+            View::Codes16 { codes, scale, norm2 } => AnyScorer::I8Sym16(I8Sym16 {
                 q: codes,
                 q_scale: scale,
                 q_norm2: norm2,
@@ -194,6 +239,7 @@ macro_rules! with_scorer {
             $crate::vector::scorer::AnyScorer::F32Dot($s) => $body,
             $crate::vector::scorer::AnyScorer::F32L2($s) => $body,
             $crate::vector::scorer::AnyScorer::I8Sym($s) => $body,
+            $crate::vector::scorer::AnyScorer::I8Sym16($s) => $body,
             $crate::vector::scorer::AnyScorer::I8Asym($s) => $body,
         }
     };

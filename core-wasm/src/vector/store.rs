@@ -9,7 +9,7 @@
 //! negated squared distance. The index converts L2 to -sqrt(d^2) only when returning hits.
 
 use super::metric::{dot, l2sq, norm_f64};
-use super::quant::{fidot, idot, quantize_dims, quantize_vec, scales_from_absmax, sq_sum};
+use super::quant::{fidot, idot, idot16, quantize_dims, quantize_vec, scales_from_absmax, sq_sum};
 use super::{Metric, Quantization};
 use crate::error::{Code, CoreError, CoreResult};
 
@@ -20,6 +20,8 @@ pub(crate) enum View<'a> {
     F32(&'a [f32]),
     /// Symmetric int8: `scale * row_scale * (codes . row_codes)`.
     Codes { codes: &'a [i8], scale: f32, norm2: f32 },
+    /// The same with the query codes pre-widened to i16 (search queries).
+    Codes16 { codes: &'a [i16], scale: f32, norm2: f32 },
     /// Asymmetric int8: `row_scale * (w . row_codes)`.
     Weights { w: &'a [f32], norm2: f32 },
 }
@@ -32,6 +34,7 @@ pub(crate) struct Prepared {
     /// Weights against int8 codes (per-dimension: exact[d] * scale[d]).
     pub w: Vec<f32>,
     pub codes: Vec<i8>,
+    pub codes16: Vec<i16>,
     pub scale: f32,
     pub norm2: f32,
 }
@@ -138,7 +141,10 @@ impl Store {
         for v in batch.chunks_exact(dim) {
             self.normalized_into(v, &mut tmp);
             for (m, x) in absmax.iter_mut().zip(&tmp) {
-                *m = m.max(x.abs());
+                let a = x.abs();
+                if a > *m {
+                    *m = a;
+                }
             }
         }
         self.set_dscale(scales_from_absmax(&absmax));
@@ -246,6 +252,10 @@ impl Store {
                 let d = scale * self.row_scale(i) * idot(codes, self.row_codes(i)) as f32;
                 self.finish(d, norm2, i)
             }
+            View::Codes16 { codes, scale, norm2 } => {
+                let d = scale * self.row_scale(i) * idot16(codes, self.row_codes(i)) as f32;
+                self.finish(d, norm2, i)
+            }
             View::Weights { w, norm2 } => {
                 let d = self.row_scale(i) * fidot(w, self.row_codes(i));
                 self.finish(d, norm2, i)
@@ -286,6 +296,8 @@ impl Store {
             p.codes.clear();
             p.codes.resize(p.w.len(), 0);
             p.scale = quantize_vec(&p.w, &mut p.codes);
+            p.codes16.clear();
+            p.codes16.extend(p.codes.iter().map(|&c| c as i16));
         }
     }
 
@@ -294,7 +306,7 @@ impl Store {
         if !self.is_quant() {
             View::F32(&p.exact)
         } else if self.symmetric {
-            View::Codes { codes: &p.codes, scale: p.scale, norm2: p.norm2 }
+            View::Codes16 { codes: &p.codes16, scale: p.scale, norm2: p.norm2 }
         } else {
             View::Weights { w: &p.w, norm2: p.norm2 }
         }

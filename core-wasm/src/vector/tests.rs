@@ -143,6 +143,9 @@ fn kernels_match_scalar_reference() {
         assert!((metric::scalar::dot(&a, &b) - metric::dot(&a, &b)).abs() < 1e-4);
         assert!((metric::scalar::l2sq(&a, &b) - metric::l2sq(&a, &b)).abs() < 1e-4);
         assert_eq!(quant::scalar::idot(&qa, &qb), quant::idot(&qa, &qb));
+        let qa16: Vec<i16> = qa.iter().map(|&x| x as i16).collect();
+        assert_eq!(quant::idot16(&qa16, &qb), id);
+        assert_eq!(quant::scalar::idot16(&qa16, &qb), id);
         assert!((quant::scalar::fidot(&a, &qb) - quant::fidot(&a, &qb)).abs() < 1e-3);
         // Reconstruction error of per-vector int8 is at most half a step per component.
         for (x, q) in a.iter().zip(&qa) {
