@@ -37,6 +37,8 @@ export type VectorInput = Float32Array | readonly (Float32Array | readonly numbe
 
 const METRICS: Metric[] = ['cosine', 'dot', 'l2']
 const FROM_HANDLE = Symbol('fromHandle')
+/** Upserts above this size are sliced (after validating everything up front, to stay all-or-nothing). */
+const UPSERT_SLICE_BYTES = 1 << 20
 type Internal = { [FROM_HANDLE]: number }
 
 /** Exact or HNSW vector index living in wasm memory. Free it with `free()` or `using`. */
@@ -91,11 +93,25 @@ export class VectorIndex extends NativeHandle {
     return w[9] + w[10] * 2 ** 32
   }
 
-  /** Inserts or replaces vectors. All-or-nothing: on any invalid id or value nothing changes. */
+  /**
+   * Inserts or replaces vectors. All-or-nothing: on any invalid id or value nothing changes.
+   * Large batches are validated here first and then streamed to wasm in slices, so wasm memory
+   * (which never shrinks) does not have to hold a second full copy of the input.
+   */
   upsert(ids: readonly string[], vectors: VectorInput): void {
     checkIds(ids)
     const dim = this.dimensions
     const data = packVectors(vectors, ids.length, dim)
+    const rows = Math.max(1, Math.floor(UPSERT_SLICE_BYTES / (dim * 4)))
+    if (ids.length <= rows) return this.upsertSlice(ids, data)
+    validateValues(data, dim, this.options.metric === 'cosine')
+    for (let at = 0; at < ids.length; at += rows) {
+      const end = Math.min(ids.length, at + rows)
+      this.upsertSlice(ids.slice(at, end), data.subarray(at * dim, end * dim))
+    }
+  }
+
+  private upsertSlice(ids: readonly string[], data: Float32Array): void {
     const core = getCore()
     const h = this.handle
     const s = core.writeStrings(ids)
@@ -270,4 +286,21 @@ export function packVectors(input: VectorInput, n: number, dim: number): Float32
     out.set(v, i * dim)
   }
   return out
+}
+
+/** The same value checks the engine makes, done before a sliced upsert so no slice can fail half-way. */
+function validateValues(data: Float32Array, dim: number, cosine: boolean): void {
+  for (let i = 0, n = data.length / dim; i < n; i++) {
+    let nonZero = false
+    for (let j = i * dim, end = j + dim; j < end; j++) {
+      const v = data[j]
+      if (v - v !== 0) {
+        throw new LumosError('VECTOR_NOT_FINITE', `vector at position ${i} has a non-finite value at dimension ${j - i * dim}`, { details: { position: i } })
+      }
+      if (v !== 0) nonZero = true
+    }
+    if (cosine && !nonZero) {
+      throw new LumosError('ZERO_VECTOR', `vector at position ${i} is all zeros, which has no direction for cosine similarity`, { details: { position: i } })
+    }
+  }
 }

@@ -244,3 +244,24 @@ describe('VectorIndex bad input', () => {
     expectCode(() => vi.search([1, 0]), 'INDEX_DISPOSED')
   })
 })
+
+describe('VectorIndex large upserts', () => {
+  it('a sliced upsert is still all-or-nothing and gives the same results as one call', () => {
+    const dim = 384, n = 3000 // 4.6 MB: sliced
+    const data = randomUnitVectors(n, dim, 21)
+    using vi = new VectorIndex({ dimensions: dim })
+    const bad = data.slice()
+    bad[2500 * dim + 7] = NaN
+    expect(() => vi.upsert(ids(n), bad)).toThrow(expect.objectContaining({ code: 'VECTOR_NOT_FINITE' }))
+    expect(vi.size).toBe(0)
+    const zero = data.slice()
+    zero.fill(0, 2999 * dim, 3000 * dim)
+    expect(() => vi.upsert(ids(n), zero)).toThrow(expect.objectContaining({ code: 'ZERO_VECTOR' }))
+    expect(vi.size).toBe(0)
+    vi.upsert(ids(n), data)
+    expect(vi.size).toBe(n)
+    const q = data.subarray(1234 * dim, 1235 * dim)
+    const truth = bruteForce(data, dim, q, 5, 'cosine')
+    expect(vi.search(q, { k: 5 }).ids).toEqual(truth.idx.map((i) => `v${i}`))
+  })
+})
