@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import { planTasks } from './plan.mjs'
 
@@ -65,8 +66,12 @@ function runTask(task) {
   } else console.error(`[bench] done ${label} (${seconds} s, ${got.length} rows)`)
 }
 
+const wasmFile = path.join(repoRoot, 'runtime/core/wasm/lumos-core.wasm')
+/** Short hash of the .wasm: a rebuild during the run would mix two builds in the Lumos rows. */
+const wasmHash = () => (existsSync(wasmFile) ? createHash('sha256').update(readFileSync(wasmFile)).digest('hex').slice(0, 12) : null)
+
 function wasmRows() {
-  const file = path.join(repoRoot, 'runtime/core/wasm/lumos-core.wasm')
+  const file = wasmFile
   if (!existsSync(file)) { failures.push({ task: 'wasm size', why: `${file} is missing` }); return }
   const bytes = readFileSync(file)
   const version = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version
@@ -76,6 +81,7 @@ function wasmRows() {
 }
 
 const started = Date.now()
+const wasmAtStart = opts.lumos ? wasmHash() : null
 const tasks = planTasks({ mode, suite: opts.suite, lumos: opts.lumos })
 if (opts.lumos && (!opts.suite || opts.smoke)) wasmRows()
 for (const task of tasks) runTask(task)
@@ -87,7 +93,12 @@ register()
 const { writeReport, smokeChecks } = await import('./lib/report.ts')
 const outDir = opts.out ? path.resolve(opts.out) : opts.smoke ? path.join(tmpdir(), 'lumos-bench-smoke') : path.join(benchDir, 'results')
 mkdirSync(outDir, { recursive: true })
-const meta = { mode, suite: opts.suite, lumos: opts.lumos, seconds: Math.round((Date.now() - started) / 1000), argv: process.argv.slice(2).join(' ') }
+const wasmAtEnd = opts.lumos ? wasmHash() : null
+if (wasmAtStart !== wasmAtEnd) console.error(`[bench] WARNING: lumos-core.wasm changed during the run (${wasmAtStart} -> ${wasmAtEnd}); re-run for consistent Lumos rows`)
+const meta = {
+  mode, suite: opts.suite, lumos: opts.lumos, seconds: Math.round((Date.now() - started) / 1000), argv: process.argv.slice(2).join(' '),
+  wasm: wasmAtStart, wasmChanged: wasmAtStart !== wasmAtEnd,
+}
 const { jsonFile, mdFile } = writeReport(rows, failures, meta, outDir)
 console.error(`\n[bench] ${rows.length} rows in ${meta.seconds} s -> ${jsonFile}, ${mdFile}`)
 

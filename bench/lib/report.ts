@@ -7,7 +7,7 @@ import path from 'node:path'
 import type { Row } from './child.js'
 
 export interface Failure { task: string; why: string }
-export interface Meta { mode: string; suite: string | null; lumos: boolean; seconds: number; argv: string }
+export interface Meta { mode: string; suite: string | null; lumos: boolean; seconds: number; argv: string; wasm: string | null; wasmChanged: boolean }
 
 const ORDER = [
   'bandwidth', 'build', 'qps', 'qps_batch', 'recall@10', 'rss_growth', 'raw_bytes', 'index_bytes',
@@ -96,11 +96,12 @@ function targets(rows: Row[]): Target[] {
   const n = Number(big?.match(/random (\d+)k/)?.[1] ?? 0) * 1000
   const bytesPerQuery = n * 384 * 4
   const jsBw = get('vectors', /streaming read/, /memory/, 'bandwidth')
+  const copyBw = get('vectors', /native copy/, /memory/, 'bandwidth')
   const usearchQps = get('vectors', /^usearch exactSearch/, D, 'qps')
   const usearchBw = usearchQps !== undefined ? (usearchQps * bytesPerQuery) / 1e9 : undefined
-  const ceiling = Math.max(jsBw ?? 0, usearchBw ?? 0) || undefined
+  const ceiling = Math.max(jsBw ?? 0, copyBw ?? 0, usearchBw ?? 0) || undefined
   add('flat f32: fraction of the streaming-read ceiling', ratio(flatQps !== undefined ? (flatQps * bytesPerQuery) / 1e9 : undefined, ceiling), 0.85, '>=', '',
-    `${note ? `${note}; ` : ''}ceiling ${fmt(ceiling)} GB/s = max(JS Float64Array sum ${fmt(jsBw)}, usearch exactSearch ${fmt(usearchBw)}); Lumos ${fmt(flatQps !== undefined ? (flatQps * bytesPerQuery) / 1e9 : undefined)} GB/s`)
+    `${note ? `${note}; ` : ''}ceiling ${fmt(ceiling)} GB/s = max(JS Float64Array sum ${fmt(jsBw)}, TypedArray.set read rate ${fmt(copyBw)}, usearch exactSearch ${fmt(usearchBw)}); Lumos scans ${fmt(flatQps !== undefined ? (flatQps * bytesPerQuery) / 1e9 : undefined)} GB/s`)
   add('flat f32 QPS / usearch exactSearch QPS', ratio(flatQps, usearchQps), 0.9, '>=', 'x', note)
   add('flat f32 QPS / plain JS QPS', ratio(flatQps, get('vectors', /^plain JS/, D, 'qps')), 5, '>=', 'x', note)
   const int8r = get('vectors', /^lumos flat int8 \+rescore/, D, 'qps')
@@ -156,12 +157,15 @@ export function writeReport(rows: Row[], failures: Failure[], meta: Meta, dir: s
   const md = [
     '# Lumos benchmarks', '',
     `Mode **${meta.mode}**${meta.suite ? `, suite ${meta.suite}` : ''}${meta.lumos ? '' : ', peers only (--no-lumos)'}; ${new Date().toISOString().slice(0, 16)}Z; ` +
-      `Node ${process.versions.node}; ${cpu.length} x ${cpu[0]?.model ?? 'cpu'}; ${Math.round(totalmem() / 2 ** 30)} GiB; ${meta.seconds} s.`,
+      `Node ${process.versions.node}; ${cpu.length} x ${cpu[0]?.model ?? 'cpu'}; ${Math.round(totalmem() / 2 ** 30)} GiB; ${meta.seconds} s` +
+      `${meta.wasm ? `; lumos-core.wasm sha256 ${meta.wasm}` : ''}.`,
     '',
+    ...(meta.wasmChanged ? ['**Warning: lumos-core.wasm was rebuilt during this run; the Lumos rows mix two builds. Re-run.**', ''] : []),
     'Reproduce: `npm run bench` (full), `npm run bench -- --quick`, `npm run bench -- --suite vectors|keyword|chunking`, ' +
       '`npm run bench -- --smoke` (Lumos only, no bench/node_modules). Peers: `cd bench && npm ci`. ' +
-      'Timings are medians of up to 5 runs, each task in a fresh process; single-threaded everywhere (usearch with threads=1). ' +
-      'The machine is shared: compare ratios within one report, not absolute numbers across reports.',
+      'Timings are medians of 5 to 15 runs (fewer when a slow task hits its time budget), each library in a fresh process; ' +
+      'single-threaded everywhere (usearch with threads=1). The machine is shared and noisy (2 cores): compare ratios within ' +
+      'one report, not absolute numbers across reports.',
     '',
     ...(failures.length ? ['## Failed tasks', '', ...failures.map((f) => `- ${f.task}: ${f.why}`), ''] : []),
     ...targetTable(targets(rows)),
