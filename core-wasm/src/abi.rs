@@ -433,6 +433,11 @@ pub extern "C" fn vector_search_batch(h: u32, q_ptr: *const f32, q_len: usize, k
 }
 
 #[no_mangle]
+pub extern "C" fn vector_reserve(h: u32, extra: u32) -> i32 {
+    status(with_vector(h, |v| v.reserve(extra as usize)))
+}
+
+#[no_mangle]
 pub extern "C" fn vector_compact(h: u32) -> i32 {
     status(with_vector(h, |v| {
         v.compact();

@@ -15,6 +15,7 @@ export interface CoreExports {
   vector_delete(h: number, idsPtr: number, idsLen: number, offsPtr: number, n: number): number
   vector_search(h: number, qPtr: number, qLen: number, k: number, aPtr: number, aLen: number, aOffs: number, aN: number, hasAllow: number, ef: number): number
   vector_search_batch(h: number, qPtr: number, qLen: number, k: number, aPtr: number, aLen: number, aOffs: number, aN: number, hasAllow: number, ef: number): number
+  vector_reserve(h: number, extra: number): number
   vector_compact(h: number): number
   vector_info(h: number): number
   vector_ids(h: number): number

@@ -104,7 +104,14 @@ export class VectorIndex extends NativeHandle {
     const data = packVectors(vectors, ids.length, dim)
     const rows = Math.max(1, Math.floor(UPSERT_SLICE_BYTES / (dim * 4)))
     if (ids.length <= rows) return this.upsertSlice(ids, data)
-    validateValues(data, dim, this.options.metric === 'cosine')
+    const o = this.options
+    // Per-dimension int8 scales come from the first batch: keep that batch whole.
+    if (o.quantization === 'int8' && o.int8Scale === 'dimension' && this.size === 0) return this.upsertSlice(ids, data)
+    validateValues(data, dim, o.metric === 'cosine')
+    // One exact reservation up front, so the slices append without reallocating (wasm memory never shrinks).
+    const core = getCore()
+    const h = this.handle
+    core.call(() => core.x.vector_reserve(h, ids.length))
     for (let at = 0; at < ids.length; at += rows) {
       const end = Math.min(ids.length, at + rows)
       this.upsertSlice(ids.slice(at, end), data.subarray(at * dim, end * dim))

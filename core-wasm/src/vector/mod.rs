@@ -296,6 +296,18 @@ impl VectorIndex {
         Ok(out)
     }
 
+    /// Reserves room for `extra` more vectors (exactly, for a first batch), so a following series
+    /// of upserts — e.g. a large batch sent in slices — appends without reallocating. Contents are
+    /// unchanged; a failed reservation is `OutOfMemory`.
+    pub fn reserve(&mut self, extra: usize) -> CoreResult<()> {
+        self.store.try_reserve(extra)?;
+        self.live.try_reserve(extra).map_err(|_| store::oom())?;
+        if let Some(g) = self.graph.as_mut() {
+            g.try_reserve(extra)?;
+        }
+        Ok(())
+    }
+
     /// Tombstones the given ids (unknown ids are ignored). Returns how many were deleted.
     pub fn delete(&mut self, ids: &[&str]) -> usize {
         let mut n = 0;

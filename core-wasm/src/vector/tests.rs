@@ -671,3 +671,24 @@ fn memory_stays_close_to_raw_size() {
     }
     assert!(s.memory_bytes() as f64 <= 1.3 * raw as f64, "{} vs raw {}", s.memory_bytes(), raw);
 }
+
+#[test]
+fn reserve_then_sliced_upserts_keep_memory_exact_and_results() {
+    let mut cfg = VectorConfig::defaults(8);
+    cfg.metric = Metric::Dot;
+    let mut v = VectorIndex::new(cfg).unwrap();
+    assert_eq!(v.reserve(usize::MAX / 2).err().unwrap().code, Code::OutOfMemory);
+    assert_eq!(v.len(), 0);
+    v.reserve(100).unwrap();
+    let before = v.memory_bytes();
+    for batch in 0..10 {
+        let ids: Vec<String> = (0..10).map(|i| format!("v{}", batch * 10 + i)).collect();
+        let refs: Vec<&str> = ids.iter().map(|s| s.as_str()).collect();
+        let data: Vec<f32> = (0..80).map(|i| ((batch * 80 + i) % 13) as f32 + 1.0).collect();
+        v.upsert(&refs, &data).unwrap();
+    }
+    assert_eq!(v.len(), 100);
+    // vector storage did not grow past the reservation (ids and bitsets may add a little)
+    assert!(v.memory_bytes() < before + 100 * 8 * 4 / 2 + 100 * 64, "{} vs {}", v.memory_bytes(), before);
+    assert_eq!(v.search(&[1.0; 8], 1, None, None).unwrap().len(), 1);
+}
