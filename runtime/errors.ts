@@ -68,6 +68,33 @@ export const ERROR_CODES = {
   STORE_DRIVER_MISSING: 'Install the database driver named in the message (`npm i @libsql/client` or `npm i postgres`).',
   STORE_SCHEMA_UNSUPPORTED: 'The database was migrated by a newer Lumos version (details.found > details.supported): upgrade lumosai or point the store at another database.',
   STORE_DATA_CORRUPT: 'Stored data does not match its record (e.g. a blob chunk is missing): restore the database from a backup, or delete and re-write the key.',
+  // memory
+  MEMORY_CONFIG_INVALID: 'Check the Memory options named in the message (lastMessages >= 0, maxTokens > 0, topK >= 1, a template string or a Standard Schema for working memory).',
+  MEMORY_THREAD_REQUIRED: 'Pass `memory: { thread, resource }` to generate()/stream() on an agent that has memory.',
+  MEMORY_TURN_FAILED: 'The store failed while saving this turn; nothing of the turn was kept (see `cause`): retry the turn when the store is back.',
+  WORKING_MEMORY_INVALID: 'The working-memory update does not match the schema/template (see details.issues); the model is told and may retry.',
+  // embeddings and RAG
+  EMBEDDER_UNAVAILABLE: 'The embedding model could not be loaded or reached (see `cause`): check the model path/baseURL and credentials.',
+  EMBEDDER_FAILED: 'The embedding model failed or returned a wrong number of vectors (see `cause`); nothing of this batch was written: retry.',
+  EMBEDDING_DIMENSION_MISMATCH: 'The vectors have another length than the store (details.expected vs details.got): use the same embedder the store was built with, or a new store.',
+  FILTER_INVALID: 'Fix the filter operator named in the message: use $eq $ne $gt $gte $lt $lte $in $nin $and $or $not $exists $contains with the documented operand types.',
+  DOCUMENT_INVALID: 'Pass the document content as a non-empty string (HTML/markdown/text) or JSON value of the documented type.',
+  RETRIEVER_CONFIG_INVALID: 'Check the Retriever options named in the message (a VectorStore, an embedder, mode vector|keyword|hybrid, topK >= 1).',
+  // workflows
+  WORKFLOW_DEFINITION_INVALID: 'Fix the workflow definition named in the message (unique step ids, steps created with createStep, commit() before running).',
+  WORKFLOW_INPUT_INVALID: 'The workflow input does not match `inputSchema` (see details.issues).',
+  WORKFLOW_RUN_NOT_FOUND: 'No run with this id exists in the store given: check the run id, the workflow id and that the same store is used.',
+  WORKFLOW_NOT_SUSPENDED: 'Only a suspended run can be resumed: check details.status (a finished run cannot be resumed; start a new run).',
+  WORKFLOW_RESUME_CONFLICT: 'Another resume (or recovery) of this run won the race: re-read the run status and do not resume it twice.',
+  WORKFLOW_RESUME_DATA_INVALID: 'The resume data does not match the step `resumeSchema` (details.issues); the run stays suspended, resume again with valid data.',
+  WORKFLOW_STEP_OUTPUT_INVALID: 'The step returned a value that does not match its `outputSchema` (details.stepId, details.issues): fix the step.',
+  WORKFLOW_STEP_FAILED: 'A step threw after its retries (details.stepId, `cause`): fix the step or raise `retries`.',
+  WORKFLOW_STEP_TIMEOUT: 'A step ran longer than its `timeoutMs`: make it faster or raise the timeout.',
+  WORKFLOW_CANCELED: 'The run was canceled (run.cancel() or its abortSignal).',
+  TOOL_APPROVAL_NOT_FOUND: 'No suspended tool call has this runId/toolCallId: check the ids and that the same store is used.',
+  // server and CLI
+  SERVER_CONFIG_INVALID: 'Fix the server option named in the message (an auth option is required to listen on a non-loopback address).',
+  CONFIG_INVALID: 'Fix lumos.config.ts: `export default defineConfig({ agents, workflows, store, retriever })`.',
 } as const
 
 export type LumosErrorCode = keyof typeof ERROR_CODES
