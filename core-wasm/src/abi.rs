@@ -11,6 +11,7 @@
 //!   validated here, so bad input becomes an error code, never a trap.
 
 use crate::chunk::{self, ChunkOptions, SizeUnit, Strategy};
+use crate::embed::{lexical, LexicalOptions};
 use crate::error::{Code, CoreError, CoreResult};
 use crate::fusion::{self, Normalization, RankedList};
 use crate::keyword::{Bm25Config, KeywordIndex, TokenizerOptions};
@@ -770,6 +771,51 @@ pub extern "C" fn lumos_estimate_tokens(ptr: *const u8, len: usize) -> i32 {
         let text = str_at(ptr, len)?;
         let mut out = Out::new();
         out.u32(chunk::estimate_tokens(text) as u32);
+        publish(out);
+        Ok(())
+    })())
+}
+
+// ---------- lexical embeddings ----------
+
+const LEX_NO_BIGRAMS: u32 = 256;
+const LEX_NO_CHAR_NGRAMS: u32 = 512;
+const LEX_KNOWN_FLAGS: u32 = 0x1F | LEX_NO_BIGRAMS | LEX_NO_CHAR_NGRAMS;
+
+fn lexical_flags(o: &LexicalOptions) -> u32 {
+    tokenizer_flags(&o.tokenizer) | if o.word_bigrams { 0 } else { LEX_NO_BIGRAMS } | if o.char_ngrams { 0 } else { LEX_NO_CHAR_NGRAMS }
+}
+
+/// Out: [default dimensions, default flags, min dimensions, max dimensions].
+#[no_mangle]
+pub extern "C" fn lumos_lexical_defaults() -> i32 {
+    let d = LexicalOptions::default();
+    let mut out = Out::new();
+    out.u32s(&[d.dimensions as u32, lexical_flags(&d), lexical::MIN_DIMENSIONS as u32, lexical::MAX_DIMENSIONS as u32]);
+    publish(out);
+    0
+}
+
+/// Embeds `n` texts (UTF-8 blob + n+1 offsets). flags: tokenizer bits as in `keyword_new`
+/// (1 lowercase, 2 fold, 4 stop words, 8 stem, 16 CJK bigrams) | 256 no word bigrams |
+/// 512 no char n-grams; u32::MAX = defaults. Out: n * dims f32, row-major, each row unit length.
+#[no_mangle]
+pub extern "C" fn lumos_lexical_embed(blob_ptr: *const u8, blob_len: usize, offs_ptr: *const u32, n: usize, dims: u32, flags: u32) -> i32 {
+    status((|| {
+        let mut opts = LexicalOptions::default();
+        if flags != u32::MAX {
+            if flags & !LEX_KNOWN_FLAGS != 0 {
+                return Err(CoreError::new(Code::InvalidArgument, format!("unknown lexical embedding flags {:#x}", flags & !LEX_KNOWN_FLAGS)));
+            }
+            opts.tokenizer = tokenizer_from_flags(flags);
+            opts.word_bigrams = flags & LEX_NO_BIGRAMS == 0;
+            opts.char_ngrams = flags & LEX_NO_CHAR_NGRAMS == 0;
+        }
+        opts.dimensions = dims as usize;
+        let texts = strings_at(blob_ptr, blob_len, offs_ptr, n)?;
+        let rows = lexical::embed_batch(&texts, &opts)?;
+        let mut out = Out::new();
+        out.f32s(&rows);
         publish(out);
         Ok(())
     })())

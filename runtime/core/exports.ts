@@ -35,6 +35,8 @@ export interface CoreExports {
   lumos_fuse(method: number, nlists: number, lensPtr: number, keysPtr: number, scoresPtr: number, weightsPtr: number, hasWeights: number, param: number, top: number): number
   lumos_chunk(textPtr: number, textLen: number, strategy: number, maxSize: number, overlap: number, minSize: number, unit: number, stripHeaders: number, sepsPtr: number, sepsLen: number, sepsOffs: number, nSeps: number): number
   lumos_estimate_tokens(ptr: number, len: number): number
+  lumos_lexical_defaults(): number
+  lumos_lexical_embed(blobPtr: number, blobLen: number, offsPtr: number, n: number, dims: number, flags: number): number
 }
 
 export const ABI_VERSION = 1

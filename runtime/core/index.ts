@@ -3,4 +3,5 @@ export { VectorIndex, type VectorIndexOptions, type VectorSearchOptions, type Ve
 export { KeywordIndex, tokenize, type KeywordIndexOptions, type KeywordSearchOptions, type TokenizerOptions } from './keyword-index.js'
 export { fuse, type FuseOptions } from './fusion.js'
 export { chunk, estimateTokens, type Chunk, type ChunkOptions, type ChunkStrategy } from './chunk.js'
+export { lexicalEmbed, lexicalEmbedFlat, lexicalDefaults, type LexicalEmbedOptions, type LexicalDefaults } from './lexical.js'
 export type { Hits } from './hits.js'
