@@ -72,36 +72,58 @@ export function checkIds(value: unknown, path: string): string[] {
 }
 
 /** A validated deep copy as plain JSON (what every backend stores); `undefined` object fields are dropped like JSON.stringify does. */
-export function toJson(value: unknown, path: string, depth = 0): JsonValue {
-  if (depth > MAX_JSON_DEPTH) throw invalid(path, `is nested deeper than ${MAX_JSON_DEPTH} levels (or is circular).`)
+/** A JSON path built only when an error needs it (snapshots are validated on every workflow step). */
+interface PathNode {
+  parent: PathNode | string
+  key: string | number
+}
+
+function pathOf(node: PathNode | string): string {
+  if (typeof node === 'string') return node
+  const base = pathOf(node.parent)
+  return typeof node.key === 'number' ? `${base}[${node.key}]` : `${base}.${node.key}`
+}
+
+function textOk(value: string): boolean {
+  return !value.includes('\u0000') && !LONE_SURROGATE.test(value)
+}
+
+export function toJson(value: unknown, path: string): JsonValue {
+  return toJsonAt(value, path, 0)
+}
+
+function toJsonAt(value: unknown, at: PathNode | string, depth: number): JsonValue {
+  if (depth > MAX_JSON_DEPTH) throw invalid(pathOf(at), `is nested deeper than ${MAX_JSON_DEPTH} levels (or is circular).`)
   if (value === null || typeof value === 'boolean') return value
-  if (typeof value === 'string') return checkText(value, path)
+  if (typeof value === 'string') return textOk(value) ? value : checkText(value, pathOf(at))
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw invalid(path, `must be a finite number, got ${value}.`)
+    if (!Number.isFinite(value)) throw invalid(pathOf(at), `must be a finite number, got ${value}.`)
     return value === 0 ? 0 : value // -0 is not JSON
   }
   if (Array.isArray(value)) {
     const out: JsonValue[] = new Array(value.length)
     for (let i = 0; i < value.length; i++) {
-      if (value[i] === undefined) throw invalid(`${path}[${i}]`, 'is undefined: arrays must hold JSON values (use null).')
-      out[i] = toJson(value[i], `${path}[${i}]`, depth + 1)
+      if (value[i] === undefined) throw invalid(pathOf({ parent: at, key: i }), 'is undefined: arrays must hold JSON values (use null).')
+      out[i] = toJsonAt(value[i], { parent: at, key: i }, depth + 1)
     }
     return out
   }
   if (typeof value === 'object') {
     const proto = Object.getPrototypeOf(value)
-    if (proto !== Object.prototype && proto !== null) throw invalid(path, `must be plain JSON, got ${describe(value)} (store binary data as a blob and refer to its key).`)
+    if (proto !== Object.prototype && proto !== null) throw invalid(pathOf(at), `must be plain JSON, got ${describe(value)} (store binary data as a blob and refer to its key).`)
     const out: JsonObject = {}
     for (const key of Object.keys(value)) {
       const item = (value as Record<string, unknown>)[key]
       if (item === undefined) continue
-      checkText(key, `${path} key ${JSON.stringify(key)}`)
-      // defineProperty so a "__proto__" key stays data instead of changing the prototype
-      Object.defineProperty(out, key, { value: toJson(item, `${path}.${key}`, depth + 1), enumerable: true, writable: true, configurable: true })
+      if (!textOk(key)) checkText(key, `${pathOf(at)} key ${JSON.stringify(key)}`)
+      const converted = toJsonAt(item, { parent: at, key }, depth + 1)
+      // a "__proto__" key must stay data instead of changing the prototype
+      if (key === '__proto__') Object.defineProperty(out, key, { value: converted, enumerable: true, writable: true, configurable: true })
+      else out[key] = converted
     }
     return out
   }
-  throw invalid(path, `must be JSON, got ${describe(value)}.`)
+  throw invalid(pathOf(at), `must be JSON, got ${describe(value)}.`)
 }
 
 export function toJsonObject(value: unknown, path: string): JsonObject {
