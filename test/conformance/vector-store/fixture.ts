@@ -1,0 +1,127 @@
+import type { JsonObject } from '../../../runtime/storage/types.js'
+import type { MetadataFilter } from '../../../runtime/rag/filter-types.js'
+import type { VectorRecord } from '../../../runtime/rag/vector-store.js'
+
+/** 30 records with varied metadata: arrays, nested objects, missing fields, null, mixed types, Unicode. */
+export const FIXTURE_METADATA: [string, JsonObject][] = [
+  ['r01', { n: 1, s: 'apple', tags: ['a', 'b'], flag: true, meta: { author: 'ann', year: 2020 } }],
+  ['r02', { n: 2, s: 'banana', tags: ['b'], flag: false, meta: { author: 'bob', year: 2021 } }],
+  ['r03', { n: 3, s: 'cherry', tags: [], flag: true, meta: { author: 'ann' } }],
+  ['r04', { n: 4, s: 'Apple', tags: ['c'], meta: { year: 2022 } }],
+  ['r05', { n: 5, s: 'apple pie', tags: ['a', 'c'], flag: false }],
+  ['r06', { n: -1, s: '', tags: ['a'] }],
+  ['r07', { n: 0 }],
+  ['r08', { n: 1.5, s: 'banana split', nul: null }],
+  ['r09', { s: '10' }],
+  ['r10', { n: 10, s: 'date' }],
+  ['r11', { n: '10' }],
+  ['r12', { nul: null, tags: [null, 'a'] }],
+  ['r13', { meta: { author: null } }],
+  ['r14', { meta: 'flat' }],
+  ['r15', { tags: 'a' }],
+  ['r16', { flag: true, n: 100 }],
+  ['r17', { s: 'éclair' }],
+  ['r18', { s: '😀 emoji' }],
+  ['r19', { s: '\uE000 private' }],
+  ['r20', { n: 20, tags: ['x', 'y', 'z'], meta: { author: 'cat', year: 2024, deep: { k: 1 } } }],
+  ['r21', {}],
+  ['r22', { n: 3, s: 'cherry' }],
+  ['r23', { n: true }],
+  ['r24', { n: null }],
+  ['r25', { tags: [1, 2, 3] }],
+  ['r26', { tags: ['1'] }],
+  ['r27', { s: 'ünïcödé', lang: 'de' }],
+  ['r28', { lang: 'en', n: 7 }],
+  ['r29', { lang: 'en', n: 8, flag: false }],
+  ['r30', { lang: 'fr', n: 9, flag: true }],
+]
+
+export const ALL_IDS = FIXTURE_METADATA.map(([id]) => id)
+
+/** Record i (1-based) has vector [1, 0, 0, i]: with cosine and query [0, 0, 0, 1] a higher number ranks first. */
+export function fixtureRecords(): VectorRecord[] {
+  return FIXTURE_METADATA.map(([id, metadata], i) => ({ id, vector: [1, 0, 0, i + 1], metadata, text: `text of ${id}` }))
+}
+
+const all = (...except: string[]) => ALL_IDS.filter((id) => !except.includes(id))
+
+/** Each filter with the exact ids it must select from the fixture (sorted). */
+export const FILTER_CASES: [string, MetadataFilter, string[]][] = [
+  ['shorthand string $eq', { s: 'apple' }, ['r01']],
+  ['explicit $eq', { s: { $eq: 'apple' } }, ['r01']],
+  ['number $eq does not coerce', { n: 1 }, ['r01']],
+  ['string $eq does not coerce', { n: '10' }, ['r11']],
+  ['number 10', { n: 10 }, ['r10']],
+  ['boolean true', { flag: true }, ['r01', 'r03', 'r16', 'r30']],
+  ['boolean false', { flag: false }, ['r02', 'r05', 'r29']],
+  ['$ne matches missing fields', { flag: { $ne: true } }, all('r01', 'r03', 'r16', 'r30')],
+  ['null matches present null', { nul: null }, ['r08', 'r12']],
+  ['null inside an array', { tags: null }, ['r12']],
+  ['null vs other types', { n: null }, ['r24']],
+  ['$eq on array = contains; on string = equality', { tags: 'a' }, ['r01', 'r05', 'r06', 'r12', 'r15']],
+  ['$ne on arrays', { tags: { $ne: 'a' } }, all('r01', 'r05', 'r06', 'r12', 'r15')],
+  ['$gt numbers only', { n: { $gt: 3 } }, ['r04', 'r05', 'r10', 'r16', 'r20', 'r28', 'r29', 'r30']],
+  ['$gte', { n: { $gte: 3 } }, ['r03', 'r04', 'r05', 'r10', 'r16', 'r20', 'r22', 'r28', 'r29', 'r30']],
+  ['$lt', { n: { $lt: 1 } }, ['r06', 'r07']],
+  ['$lte', { n: { $lte: 1 } }, ['r01', 'r06', 'r07']],
+  ['range', { n: { $gt: 1, $lt: 5 } }, ['r02', 'r03', 'r04', 'r08', 'r22']],
+  ['$gt strings by code point', { s: { $gt: 'banana' } }, ['r03', 'r08', 'r10', 'r17', 'r18', 'r19', 'r22', 'r27']],
+  ['$gt astral above private use (code points, not UTF-16)', { s: { $gt: '\uE000' } }, ['r18', 'r19']],
+  ['$lt uppercase and digits', { s: { $lt: 'B' } }, ['r04', 'r06', 'r09']],
+  ['string operand never matches numbers', { n: { $gt: '5' } }, []],
+  ['$in mixed types', { n: { $in: [1, 2, '10'] } }, ['r01', 'r02', 'r11']],
+  ['$in on arrays', { tags: { $in: ['c', 'x'] } }, ['r04', 'r05', 'r20']],
+  ['$in with null', { n: { $in: [null] } }, ['r24']],
+  ['$nin matches missing', { n: { $nin: [1, 2, 3] } }, all('r01', 'r02', 'r03', 'r22')],
+  ['$nin on arrays', { tags: { $nin: ['a'] } }, all('r01', 'r05', 'r06', 'r12', 'r15')],
+  ['$nin boolean', { flag: { $nin: [true] } }, all('r01', 'r03', 'r16', 'r30')],
+  ['$exists true counts null', { nul: { $exists: true } }, ['r08', 'r12']],
+  ['$exists false', { nul: { $exists: false } }, all('r08', 'r12')],
+  ['nested path', { 'meta.author': 'ann' }, ['r01', 'r03']],
+  ['nested $exists (null is present)', { 'meta.author': { $exists: true } }, ['r01', 'r02', 'r03', 'r13', 'r20']],
+  ['nested null', { 'meta.author': null }, ['r13']],
+  ['nested $gte', { 'meta.year': { $gte: 2021 } }, ['r02', 'r04', 'r20']],
+  ['deep path', { 'meta.deep.k': 1 }, ['r20']],
+  ['nested missing through a scalar', { 'meta.author': { $exists: false } }, all('r01', 'r02', 'r03', 'r13', 'r20')],
+  ['object field equals a string', { meta: 'flat' }, ['r14']],
+  ['$contains substring (case-sensitive)', { s: { $contains: 'apple' } }, ['r01', 'r05']],
+  ['$contains substring 2', { s: { $contains: 'an' } }, ['r02', 'r08']],
+  ['$contains array element or substring', { tags: { $contains: 'a' } }, ['r01', 'r05', 'r06', 'r12', 'r15']],
+  ['$contains number element (no coercion)', { tags: { $contains: 1 } }, ['r25']],
+  ['$contains number on strings', { s: { $contains: 1 } }, []],
+  ['$and', { $and: [{ lang: 'en' }, { n: { $gt: 7 } }] }, ['r29']],
+  ['$or', { $or: [{ lang: 'fr' }, { n: 20 }] }, ['r20', 'r30']],
+  ['$not', { $not: { lang: 'en' } }, all('r28', 'r29')],
+  ['$not $exists', { $not: { n: { $exists: true } } }, ['r09', 'r12', 'r13', 'r14', 'r15', 'r17', 'r18', 'r19', 'r21', 'r25', 'r26', 'r27']],
+  ['implicit AND of fields', { lang: 'en', flag: false }, ['r29']],
+  ['nested logic', { $or: [{ $and: [{ flag: true }, { n: { $lt: 5 } }] }, { s: { $in: ['date', 'éclair'] } }] }, ['r01', 'r03', 'r10', 'r17']],
+  ['empty filter = everything', {}, ALL_IDS],
+  ['Unicode value', { s: 'éclair' }, ['r17']],
+  ['astral value', { s: '😀 emoji' }, ['r18']],
+  ['boolean is not a number', { n: { $eq: true } }, ['r23']],
+  ['$and of bounds', { $and: [{ n: { $gte: 1 } }, { n: { $lte: 1 } }] }, ['r01']],
+]
+
+/** Invalid filters with the operator and path the FILTER_INVALID error must name. */
+export const INVALID_FILTERS: [unknown, string, string][] = [
+  [{ n: { $foo: 1 } }, '$foo', 'n'],
+  [{ $nor: [{ n: 1 }] }, '$nor', ''],
+  [{ n: { $in: [] } }, '$in', 'n'],
+  [{ n: { $in: 'a' } }, '$in', 'n'],
+  [{ n: { $in: [{}] } }, '$in', 'n'],
+  [{ n: { $nin: [[1]] } }, '$nin', 'n'],
+  [{ $and: [] }, '$and', ''],
+  [{ $or: {} }, '$or', ''],
+  [{ $or: [1] }, '$or', ''],
+  [{ $not: [{ n: 1 }] }, '$not', ''],
+  [{ n: { $gt: true } }, '$gt', 'n'],
+  [{ n: { $lte: null } }, '$lte', 'n'],
+  [{ n: { $gt: Infinity } }, '$gt', 'n'],
+  [{ n: { $exists: 1 } }, '$exists', 'n'],
+  [{ n: { $eq: { a: 1 } } }, '$eq', 'n'],
+  [{ n: [1, 2] }, '$eq', 'n'],
+  [{ n: { $contains: [1] } }, '$contains', 'n'],
+  [{ $eq: 1 }, '$eq', ''],
+  [{ 'meta.author': { $ne: ['x'] } }, '$ne', 'meta.author'],
+  [{ meta: { author: 'ann' } }, 'author', 'meta'],
+]
