@@ -10,6 +10,11 @@ import { createTool, isTool, RUN_INTERNALS } from '../tools/tool.js'
 import type { Tracer } from '../tracing/tracer.js'
 import { noopTracer } from '../tracing/tracer.js'
 import { generateId } from './id.js'
+import type { ToolDecisionInput } from './approval.js'
+import { decideToolCall } from './approval.js'
+import type { Memory } from '../memory/memory.js'
+import { prepareMemoryRun, runWithMemory } from './memory-hooks.js'
+import { createRetrievalInjector, type AgentRetrievalOptions, type RetrievalInjector } from './retrieval.js'
 import type { AgentInput } from './messages.js'
 import { toPrompt } from './messages.js'
 import type { RunSetup } from './run.js'
@@ -46,6 +51,13 @@ export interface AgentConfig<TContext = unknown> {
   /** How deep sub-agents may delegate (default 3). */
   maxDelegationDepth?: number
   tracer?: Tracer
+  /** Conversation memory (threads, working memory, semantic recall); runs then need `memory: { thread, resource }`. */
+  memory?: Memory
+  /**
+   * Automatic RAG: each run queries `retriever` with the user's latest message and adds the cited
+   * passages as a system message for that run only (never stored in memory).
+   */
+  retrieval?: AgentRetrievalOptions
   /** Defaults for every call (temperature, maxOutputTokens, providerOptions, ...). */
   defaultOptions?: Omit<GenerateOptions<TContext>, 'structuredOutput' | 'abortSignal' | 'context'>
 }
@@ -61,11 +73,14 @@ export class Agent<TContext = unknown> {
   readonly description: string | undefined
   readonly model: LanguageModelV3
   readonly tools: Readonly<Record<string, Tool>>
+  /** The agent's memory, if any (servers read it to decide whether to pass threadId/resourceId). */
+  readonly memory: Memory | undefined
   readonly #config: AgentConfig<TContext>
   readonly #system: LanguageModelV3Message | undefined
   readonly #modelTools: LanguageModelV3FunctionTool[] | undefined
   readonly #maxInputChars: number
   readonly #maxSteps: number
+  readonly #retrieval: RetrievalInjector | undefined
 
   constructor(config: AgentConfig<TContext>) {
     if (typeof config !== 'object' || config === null) throw new LumosError('AGENT_CONFIG_INVALID', 'new Agent(config) needs a config object.')
@@ -74,10 +89,12 @@ export class Agent<TContext = unknown> {
     this.id = config.id
     this.name = config.name ?? config.id
     this.description = config.description
+    this.memory = config.memory
     this.#config = config
     this.model = resolveModel(config.model, config.modelSettings)
     this.#maxInputChars = config.maxInputChars ?? 1_000_000
     this.#maxSteps = positiveInt(config.maxSteps ?? 10, 'maxSteps')
+    this.#retrieval = config.retrieval === undefined ? undefined : createRetrievalInjector(config.id, config.retrieval)
     if (typeof config.instructions === 'string' && config.instructions !== '') this.#system = { role: 'system', content: config.instructions }
     else if (config.instructions !== undefined && typeof config.instructions !== 'string' && typeof config.instructions !== 'function') {
       throw new LumosError('AGENT_CONFIG_INVALID', `Agent '${config.id}': \`instructions\` must be a string or a function.`)
@@ -117,7 +134,7 @@ export class Agent<TContext = unknown> {
   generate<O extends GenerateOptions<TContext, StandardSchemaV1>>(input: AgentInput, options?: O): Promise<ResultFor<O>>
   async generate(input: AgentInput, options: GenerateOptions<TContext, StandardSchemaV1> = {}): Promise<GenerateResult<unknown>> {
     const setup = await this.#prepare(input, options, undefined)
-    return runAgentLoop(setup)
+    return runWithMemory(setup, runAgentLoop)
   }
 
   /** Starts a run and returns at once with its streams, promises and toResponse(). */
@@ -140,7 +157,7 @@ export class Agent<TContext = unknown> {
       throw error
     }
     buffer.push({ type: 'start', agentId: this.id, runId: setup.runId })
-    const result = runAgentLoop(setup).then(
+    const result = runWithMemory(setup, runAgentLoop).then(
       (r) => {
         buffer.push({ type: 'finish', finishReason: r.finishReason, totalUsage: r.usage, steps: r.steps.length })
         return r
@@ -163,6 +180,16 @@ export class Agent<TContext = unknown> {
     return new AgentStreamResult(setup.runId, buffer, result, (reason) => {
       if (!buffer.closed) controller.abort(reason ?? new LumosError('AGENT_ABORTED', 'The stream was cancelled.'))
     })
+  }
+
+  /** Approves a tool call a suspended run waits for (`result.suspended`); when none is left undecided, the run continues. */
+  approveToolCall(input: ToolDecisionInput<TContext>): Promise<GenerateResult<unknown>> {
+    return decideToolCall(this, input as ToolDecisionInput, true)
+  }
+
+  /** Declines a tool call: the model gets an error result for it (with `reason`) and the run continues. */
+  declineToolCall(input: ToolDecisionInput<TContext>): Promise<GenerateResult<unknown>> {
+    return decideToolCall(this, input as ToolDecisionInput, false)
   }
 
   /** This agent as a tool for another agent (what `agents: { name }` does). */
@@ -190,7 +217,7 @@ export class Agent<TContext = unknown> {
       maxDelegationDepth: parent?.maxDelegationDepth ?? config.maxDelegationDepth ?? 3,
       emit: streaming?.emit,
     }
-    return {
+    const setup: RunSetup = {
       runId: generateId('run'),
       agent: this,
       model: this.model,
@@ -206,6 +233,10 @@ export class Agent<TContext = unknown> {
       responseFormat: options.structuredOutput ? structuredResponseFormat(options.structuredOutput) : undefined,
       emit: streaming?.emit,
     }
+    const prepared = await prepareMemoryRun(config.memory, options.memory, input, setup, parent !== undefined)
+    // After memory: the query is the turn's new user message, and the context is not part of what memory stores.
+    if (this.#retrieval !== undefined) await this.#retrieval(prepared.messages, prepared.signal)
+    return prepared
   }
 }
 

@@ -12,6 +12,7 @@ import type { ResponseFormat } from './structured-output.js'
 import { parseStructuredOutput, repairPrompt } from './structured-output.js'
 import type { GenerateOptions, GenerateResult, StepResult, StructuredOutputOptions } from './types.js'
 import { addUsage, emptyUsage } from './usage.js'
+import { suspendForApproval } from './approval.js'
 
 /** Everything one run needs, prepared by Agent (validated input, resolved instructions, cached tools). */
 export interface RunSetup {
@@ -77,6 +78,7 @@ export async function runAgentLoop(s: RunSetup): Promise<GenerateResult> {
   const warnings: SharedV3Warning[] = []
   const usage = emptyUsage()
   let stoppedBy: GenerateResult['stoppedBy'] = 'model'
+  let suspended: GenerateResult['suspended']
   let object: unknown
   let repairing = false
   try {
@@ -149,6 +151,12 @@ export async function runAgentLoop(s: RunSetup): Promise<GenerateResult> {
       emit?.({ type: 'finish-step', stepNumber, finishReason: out.finishReason, usage: out.usage, response: { id: out.response.id, modelId: out.response.modelId } })
       if (options.onStepFinish) await options.onStepFinish(step)
       if (signal.aborted) throw abortedError(signal)
+      if (stepResults.some((r) => r.pendingApproval)) {
+        // human-in-the-loop: store the run and stop (runtime/agent/approval.ts)
+        suspended = await suspendForApproval(s, stepResults)
+        stoppedBy = 'approval'
+        break
+      }
 
       if (out.toolCalls.length > 0 && !repairing) {
         if (steps.length >= s.maxSteps) {
@@ -173,7 +181,7 @@ export async function runAgentLoop(s: RunSetup): Promise<GenerateResult> {
       repairing = true
       s.messages.push({ role: 'user', content: [{ type: 'text', text: repairPrompt(parsed.problem) }] })
     }
-    if (structured && stoppedBy !== 'model') {
+    if (structured && stoppedBy !== 'model' && stoppedBy !== 'approval') {
       throw new LumosError('STRUCTURED_OUTPUT_INVALID', `The run stopped (${stoppedBy}) after ${steps.length} steps before the model produced the structured output: raise maxSteps.`, { details: { text: steps[steps.length - 1].text } })
     }
     const last = steps[steps.length - 1]
@@ -199,6 +207,7 @@ export async function runAgentLoop(s: RunSetup): Promise<GenerateResult> {
       stoppedBy,
       warnings,
       response: { id: last.response.id, modelId: last.response.modelId, messages: responseMessages },
+      ...(suspended ? { suspended } : {}),
     }
   } catch (error) {
     runSpan.recordError(error)

@@ -205,7 +205,7 @@ describe('toResponse(): AI SDK UI message stream', () => {
     const s = await new Agent({ id: 'x', model: new MockModel({ responses: [{ text: 'hi' }] }) }).stream('x')
     const text = await s.toResponse({ messageId: 'm1' }).text()
     expect(text.startsWith('data: {"type":"start","messageId":"m1"}\n\n')).toBe(true)
-    expect(text.endsWith('data: {"type":"finish","finishReason":"stop"}\n\ndata: [DONE]\n\n')).toBe(true)
+    expect(text.endsWith('data: {"type":"finish","finishReason":"stop","messageMetadata":{"usage":{"inputTokens":10,"outputTokens":5,"totalTokens":15}}}\n\ndata: [DONE]\n\n')).toBe(true)
   })
 
   test('tool errors become output-error parts; model errors an error chunk (masked by default)', async () => {

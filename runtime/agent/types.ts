@@ -5,6 +5,8 @@ import type {
   SharedV3ProviderOptions,
   SharedV3Warning,
 } from '@ai-sdk/provider'
+import type { MemoryRunOptions } from '../memory/types.js'
+import type { Store } from '../storage/types.js'
 import type { JsonSchema, StandardSchemaV1 } from '../schema/standard-schema.js'
 import type { ToolCall, ToolResult } from '../tools/execute-tool.js'
 import type { Span, Tracer } from '../tracing/tracer.js'
@@ -50,6 +52,13 @@ export interface GenerateOptions<TContext = unknown, S extends StandardSchemaV1 
   tracer?: Tracer
   /** Nests this run's spans under an outer span. */
   parentSpan?: Span
+  /**
+   * The thread and resource of this turn (agents with `memory`). `false` runs this call without
+   * memory, explicitly: the caller sends the whole conversation (the OpenAI-compatible endpoint does).
+   */
+  memory?: MemoryRunOptions | false
+  /** Where a run suspended by a `requireApproval` tool is stored (workflowId `agent:<id>`), for approveToolCall/declineToolCall. */
+  approvalStore?: Store
 }
 
 export interface StepResult {
@@ -86,7 +95,9 @@ export interface GenerateResult<OUTPUT = unknown> {
   /** The last step's reason: 'tool-calls' when maxSteps/stopWhen ended the loop. */
   finishReason: FinishReason
   /** Why the loop ended. */
-  stoppedBy: 'model' | 'max-steps' | 'stop-condition'
+  stoppedBy: 'model' | 'max-steps' | 'stop-condition' | 'approval'
+  /** Set when a tool with `requireApproval` was called: approve/decline with `agent.approveToolCall({ runId, toolCallId, store })`. */
+  suspended?: { runId: string; toolCalls: ToolCall[] }
   warnings: SharedV3Warning[]
   /** The messages this run added (assistant + tool), ready to append to a conversation. */
   response: { id?: string; modelId?: string; messages: LanguageModelV3Message[] }

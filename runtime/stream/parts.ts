@@ -1,4 +1,4 @@
-import type { LanguageModelV3Source, SharedV3ProviderMetadata } from '@ai-sdk/provider'
+import type { LanguageModelV3Source, SharedV3ProviderMetadata, SharedV3Warning } from '@ai-sdk/provider'
 import type { LumosError } from '../errors.js'
 import type { FinishReason, Usage } from '../agent/usage.js'
 
@@ -26,4 +26,6 @@ export type AgentStreamPart =
   | { type: 'finish'; finishReason: FinishReason; totalUsage: Usage; steps: number }
   | { type: 'error'; error: unknown }
   | { type: 'abort'; reason?: string }
+  /** A non-fatal problem of the run (e.g. memory recall skipped because the embedder failed); also in result.warnings. */
+  | { type: 'warning'; warning: SharedV3Warning }
   | { type: 'agent-part'; agentId: string; path: readonly string[]; toolCallId: string; part: AgentStreamPart }

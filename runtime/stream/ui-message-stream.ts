@@ -18,7 +18,7 @@ export type UIMessageChunk =
   | { type: 'start'; messageId?: string }
   | { type: 'start-step' }
   | { type: 'finish-step' }
-  | { type: 'finish'; finishReason?: string }
+  | { type: 'finish'; finishReason?: string; messageMetadata?: { usage: UsageMetadata } }
   | { type: 'abort'; reason?: string }
   | { type: 'error'; errorText: string }
   | { type: 'text-start' | 'text-end' | 'reasoning-start' | 'reasoning-end'; id: string }
@@ -30,6 +30,13 @@ export type UIMessageChunk =
   | { type: 'tool-output-error'; toolCallId: string; errorText: string }
   | { type: 'source-url'; sourceId: string; url: string; title?: string }
   | { type: `data-${string}`; id?: string; data: unknown; transient?: boolean }
+
+/** Token usage of the whole run, as the `finish` chunk's messageMetadata carries it (the playground shows it). */
+export interface UsageMetadata {
+  inputTokens?: number
+  outputTokens?: number
+  totalTokens?: number
+}
 
 export interface UIMessageStreamOptions {
   /** Id of the assistant message (default: the run id). */
@@ -63,7 +70,7 @@ export function toUIMessageChunk(part: AgentStreamPart, options: UIMessageStream
     case 'finish-step':
       return { type: 'finish-step' }
     case 'finish':
-      return { type: 'finish', finishReason: part.finishReason }
+      return { type: 'finish', finishReason: part.finishReason, messageMetadata: { usage: usageMetadata(part.totalUsage) } }
     case 'abort':
       return { type: 'abort' }
     case 'error':
@@ -97,6 +104,15 @@ export function toUIMessageChunk(part: AgentStreamPart, options: UIMessageStream
     default:
       return undefined
   }
+}
+
+// Only the counts the provider reported: useChat merges messageMetadata into message.metadata as is.
+function usageMetadata(usage: { inputTokens?: number; outputTokens?: number; totalTokens?: number } | undefined): UsageMetadata {
+  const out: UsageMetadata = {}
+  if (usage?.inputTokens !== undefined) out.inputTokens = usage.inputTokens
+  if (usage?.outputTokens !== undefined) out.outputTokens = usage.outputTokens
+  if (usage?.totalTokens !== undefined) out.totalTokens = usage.totalTokens
+  return out
 }
 
 /** Agent parts -> SSE bytes of the UI message stream protocol. */

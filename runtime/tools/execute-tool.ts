@@ -23,6 +23,8 @@ export interface ToolResult {
   isError: boolean
   /** Set when `isError`: TOOL_NOT_FOUND, TOOL_INPUT_INVALID, TOOL_EXECUTION_FAILED, TOOL_TIMEOUT, TOOL_OUTPUT_INVALID, ... */
   error?: LumosError
+  /** The tool has `requireApproval` and did not run: the run suspends until the call is approved or declined. */
+  pendingApproval?: boolean
 }
 
 /** Per-run state shared by all tool calls of the run. */
@@ -33,6 +35,8 @@ export interface ToolRunEnv {
   agent: { readonly id: string; readonly name: string }
   tracer: Tracer
   internals: RunInternals
+  /** Tool call ids approved by a human (tools with `requireApproval` run only when listed). */
+  approved?: ReadonlySet<string>
 }
 
 export interface ToolOutcome {
@@ -82,6 +86,9 @@ export async function executeToolCall(
         return fail(new LumosError('TOOL_INPUT_INVALID', `Invalid input for tool '${toolName}': ${formatIssues(issues)}. Call the tool again with corrected arguments.`, { details: { toolName, input, issues: issuesToJson(issues) } }))
       }
       input = (checked as StandardSchemaV1.SuccessResult<unknown>).value
+    }
+    if (tool.requireApproval && !env.approved?.has(toolCallId)) {
+      return { result: { toolCallId, toolName, input, output: undefined, isError: false, pendingApproval: true }, modelOutput: { type: 'text', value: 'Waiting for approval.' } }
     }
     let output: unknown
     try {

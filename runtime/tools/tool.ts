@@ -50,6 +50,8 @@ export interface ToolConfig<TInputSchema extends StandardSchemaV1 = StandardSche
   providerOptions?: SharedV3ProviderOptions
   /** What the model sees of the output (default: strings as text, anything else as JSON). */
   toModelOutput?: (output: TOutput) => LanguageModelV3ToolResultOutput
+  /** Human-in-the-loop: the run suspends before executing this tool until `agent.approveToolCall()` / `declineToolCall()` (needs `approvalStore` on generate()). */
+  requireApproval?: boolean
 }
 
 export interface Tool<TInput = any, TOutput = any, TContext = any> {
@@ -63,6 +65,7 @@ export interface Tool<TInput = any, TOutput = any, TContext = any> {
   readonly timeoutMs: number | undefined
   readonly strict: boolean | undefined
   readonly providerOptions: SharedV3ProviderOptions | undefined
+  readonly requireApproval?: boolean
   // Method syntax keeps Tool<X, Y> assignable to Tool<any, any> (parameter bivariance).
   toModelOutput?(output: TOutput): LanguageModelV3ToolResultOutput
   execute(input: TInput, ctx: ToolContext<TContext>): TOutput | PromiseLike<TOutput>
@@ -114,5 +117,6 @@ export function createTool<TInputSchema extends StandardSchemaV1, TOutput, TCont
     providerOptions: c.providerOptions,
     toModelOutput: c.toModelOutput as never,
     execute: c.execute as never,
+    ...(c.requireApproval ? { requireApproval: true } : {}),
   }
 }

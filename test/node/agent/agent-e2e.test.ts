@@ -67,7 +67,7 @@ describe.each(models)('%s', (_label, makeModel) => {
       expect.objectContaining({ type: 'text', text: 'It is 42, friend.' }),
     ])
     expect(chunks.filter((c) => c.type === 'text-delta').length).toBeGreaterThan(1)
-    expect(chunks.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' })
+    expect(chunks.at(-1)).toEqual({ type: 'finish', finishReason: 'stop', messageMetadata: { usage: expect.objectContaining({ totalTokens: expect.any(Number) }) } })
     expect(await s.text).toBe('It is 42, friend.')
   })
 
