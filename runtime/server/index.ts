@@ -1,0 +1,10 @@
+// The Lumos HTTP app: REST + AI SDK UI message streams + OpenAI-compatible endpoints (runtime-agnostic, on hono).
+export { createApp } from './app.js'
+export type { LumosApp } from './app.js'
+export type { AppOptions, CorsOptions, SpanSource, RouteDef } from './types.js'
+export type { AuthOption } from './auth.js'
+export { timingSafeEqual } from './auth.js'
+export { statusForCode, toErrorBody, toOpenAIErrorBody } from './http-error.js'
+export type { ErrorBody } from './http-error.js'
+export { DEFAULT_BODY_LIMIT } from './body.js'
+export { LUMOS_VERSION } from './version.js'
