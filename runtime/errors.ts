@@ -92,9 +92,23 @@ export const ERROR_CODES = {
   WORKFLOW_STEP_TIMEOUT: 'A step ran longer than its `timeoutMs`: make it faster or raise the timeout.',
   WORKFLOW_CANCELED: 'The run was canceled (run.cancel() or its abortSignal).',
   TOOL_APPROVAL_NOT_FOUND: 'No suspended tool call has this runId/toolCallId: check the ids and that the same store is used.',
+  WORKFLOW_STEP_INPUT_INVALID: 'A step received an input that does not match its `inputSchema` (details.stepId, details.issues): reshape the previous output with .map() or fix the previous step.',
   // server and CLI
   SERVER_CONFIG_INVALID: 'Fix the server option named in the message (an auth option is required to listen on a non-loopback address).',
   CONFIG_INVALID: 'Fix lumos.config.ts: `export default defineConfig({ agents, workflows, store, retriever })`.',
+  AUTH_REQUIRED: 'Send `Authorization: Bearer <token>` with one of the tokens configured in the server `auth` option.',
+  AGENT_NOT_FOUND: 'No agent has this id: use one of details.available (GET /api/agents lists them).',
+  ROUTE_NOT_FOUND: 'No route matches this method and path: see GET /openapi.json for the routes.',
+  REQUEST_INVALID: 'Fix the request field named in the message (see the route schema in GET /openapi.json).',
+  REQUEST_JSON_INVALID: 'The request body is not valid JSON at details.position (line/column): send `content-type: application/json` with a valid JSON body.',
+  REQUEST_TOO_LARGE: 'The request body exceeds the server `bodyLimit` (details.limit bytes): send less, or raise `bodyLimit` in createApp/serve.',
+  WORKFLOW_NOT_FOUND: 'No workflow has this id: use one of details.available (GET /api/workflows lists them).',
+  REQUEST_CONTENT_TYPE_INVALID: 'Send the body with `content-type: application/json` (other types are refused so a web page cannot post to a local server without a CORS preflight).',
+  HOST_NOT_ALLOWED: 'The Host header names a host this loopback server does not answer (DNS-rebinding protection): use http://localhost or http://127.0.0.1, or add the host to `allowedHosts` in serve().',
+  FEATURE_NOT_CONFIGURED: 'This route needs an option the server was started without (details.option, e.g. `store`, `retriever`, `tracer`): pass it to createApp.',
+  // Workers adapter (adapters/workers)
+  SNAPSHOT_SOURCE_UNAVAILABLE: 'The index snapshot could not be read from its binding (details.source): check the [assets]/KV/R2 binding in wrangler.toml and that the file or key was uploaded.',
+  WORKER_BINDING_MISSING: 'The Durable Object binding named in details.binding is missing from env: declare it under [[durable_objects.bindings]] with a `new_sqlite_classes` migration in wrangler.toml.',
 } as const
 
 export type LumosErrorCode = keyof typeof ERROR_CODES

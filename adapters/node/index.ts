@@ -8,4 +8,8 @@ setDefaultWasmLoader(loadWasmFromDisk)
 export * from '../../runtime/index.js'
 export { loadWasmFromDisk, WASM_URL } from './wasm-loader.js'
 export * from './stores/index.js'
+export * from './vector/index.js'
 export { modelSettingsFromEnv } from './env.js'
+export { serve, isLoopback } from './serve.js'
+export type { ServeOptions, ServedApp } from './serve.js'
+export { modelFromEnv } from './model-from-env.js'
