@@ -160,7 +160,10 @@ export function runtimeCases(test: TestFn, ctx: RuntimeSuiteContext): void {
     const retriever = await loadRetriever()
     expect(Retriever.snapshotInfo(await ctx.snapshot())).toEqual({ embedder: { provider: 'lumos', modelId: 'lexical-512' }, keyword: true })
     const hits = await retriever.query('how do I rotate my API key', { topK: 3, mode: 'hybrid' })
-    expect(hits.map((h) => h.id)).toEqual(['api-keys.md#0', 'offline.md#0', 'billing.md#0'])
+    // Only api-keys.md shares words with the query; ranks 2-3 come from near-zero hashed-vector
+    // similarities, so the suite pins the top hit and the set, not the order of the tail.
+    expect(hits[0].id).toBe('api-keys.md#0')
+    expect(hits.map((h) => h.id).slice(1).sort()).toEqual(['billing.md#0', 'offline.md#0'])
     expect(hits[0]).toMatchObject({ metadata: { source: 'api-keys.md', docId: 'api-keys.md', chunkIndex: 0 } })
     expect(hits[0].text).toContain('press Rotate')
     expect(hits[0].vectorScore).toBeGreaterThan(0)
