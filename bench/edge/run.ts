@@ -39,6 +39,8 @@ const ALL: WorkerSpec[] = [
   { name: 'floor', entry: 'floor.js', note: 'hand-written fetch tool loop, no schema library' },
   { name: 'floor-zod', entry: 'floor-zod.js', note: 'the same loop, tool schema in zod (parse + toJSONSchema)' },
   { name: 'lumos', entry: 'lumos.ts', note: 'Agent + zod tool + built-in OpenAI-compatible model' },
+  { name: 'lumos-memory', entry: 'lumos-memory.ts', note: 'the same + Memory (history, working memory) on a Store' },
+  { name: 'lumos-snapshot', entry: 'lumos-snapshot.ts', note: 'lumos + wasm core + a 10k x 384 int8 vector snapshot loaded at the first request' },
   { name: 'ai-sdk', entry: 'ai-sdk.ts', note: 'ai 6 generateText + zod tool + @ai-sdk/openai-compatible' },
   { name: 'mastra', entry: 'mastra.ts', nodejsCompat: true, note: 'Mastra Agent (bench/node_modules/@mastra/core) + zod tool; needs nodejs_compat' },
 ]
@@ -62,7 +64,7 @@ async function esbuildSize(spec: WorkerSpec, outdir: string) {
     conditions: ['workerd', 'worker', 'browser'],
     nodePaths: [peers],
     external: spec.nodejsCompat ? ['node:*', ...builtinModules] : [],
-    loader: { '.wasm': 'copy' },
+    loader: { '.wasm': 'copy', '.bin': 'copy' },
     outdir,
     metafile: true,
     logLevel: 'error',
@@ -80,7 +82,8 @@ async function esbuildSize(spec: WorkerSpec, outdir: string) {
 function wranglerConfig(spec: WorkerSpec, dir: string): string {
   const file = path.join(dir, 'wrangler.toml')
   const flags = spec.nodejsCompat ? '\ncompatibility_flags = ["nodejs_compat"]' : ''
-  writeFileSync(file, `name = "edge-${spec.name}"\nmain = "${path.join(here, 'workers', spec.entry)}"\ncompatibility_date = "${COMPAT_DATE}"${flags}\n`)
+  const rules = '\n[[rules]]\ntype = "Data"\nglobs = ["**/*.bin"]\nfallthrough = true\n'
+  writeFileSync(file, `name = "edge-${spec.name}"\nmain = "${path.join(here, 'workers', spec.entry)}"\ncompatibility_date = "${COMPAT_DATE}"${flags}\n${rules}`)
   return file
 }
 
@@ -96,7 +99,7 @@ async function dryRun(spec: WorkerSpec, dir: string) {
   if (!m) throw new Error(`wrangler deploy --dry-run for ${spec.name}: no size line\n${stdout}\n${stderr}`)
   // The main module must come first for Miniflare.
   const main = spec.entry.replace(/\.ts$/, '.js')
-  const modules = [main, ...readdirSync(outdir).filter((f) => f !== main && /\.(m?js|wasm)$/.test(f))]
+  const modules = [main, ...readdirSync(outdir).filter((f) => f !== main && /\.(m?js|wasm|bin)$/.test(f))]
   return { uploadKiB: Number(m[1]), uploadGzipKiB: Number(m[2]), outdir, modules, config }
 }
 
@@ -135,7 +138,7 @@ const CHAT_BODY = JSON.stringify({ messages: [{ role: 'user', content: 'What is 
 /** Miniflare: construction -> first /chat answered (cold), then warm request latency and workerd peak RSS. */
 async function miniflareRun(spec: WorkerSpec, dry: { outdir: string; modules: string[] }, modelUrl: string) {
   const modules = dry.modules.map((f) => ({
-    type: f.endsWith('.wasm') ? ('CompiledWasm' as const) : ('ESModule' as const),
+    type: f.endsWith('.wasm') ? ('CompiledWasm' as const) : f.endsWith('.bin') ? ('Data' as const) : ('ESModule' as const),
     path: path.join(dry.outdir, f),
   }))
   const t0 = performance.now()
@@ -166,6 +169,31 @@ async function miniflareRun(spec: WorkerSpec, dry: { outdir: string; modules: st
   }
 }
 
+/** The 10k x 384 int8 snapshot the lumos-snapshot Worker bundles; also times its load on Node. */
+async function makeSnapshot(): Promise<{ bytes: number; nodeLoadMs: number }> {
+  const { ready, WasmVectorStore } = await import('../../adapters/node/index.js')
+  await ready()
+  let seed = 42
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1
+  const store = new WasmVectorStore({ metric: 'cosine', dimensions: 384, quantization: 'int8' })
+  const records = []
+  for (let i = 0; i < 10_000; i++) {
+    const v = new Float32Array(384)
+    for (let j = 0; j < 384; j++) v[j] = rand()
+    records.push({ id: `chunk-${i}`, vector: v, metadata: { doc: `d${i % 100}` } })
+  }
+  await store.upsert(records)
+  const bytes = store.save()
+  writeFileSync(path.join(here, 'workers/.snapshot-10k.bin'), bytes)
+  const times: number[] = []
+  for (let i = 0; i < 7; i++) {
+    const t = performance.now()
+    WasmVectorStore.load(bytes)
+    times.push(performance.now() - t)
+  }
+  return { bytes: bytes.length, nodeLoadMs: median(times) }
+}
+
 async function main() {
   rmSync(work, { recursive: true, force: true })
   mkdirSync(work, { recursive: true })
@@ -183,6 +211,8 @@ async function main() {
     },
   })
   const rows: Record<string, Record<string, number | string | null>> = {}
+  const snapshotInfo = specs.some((s) => s.name === 'lumos-snapshot') ? await makeSnapshot() : undefined
+  if (snapshotInfo) console.error(`snapshot: ${snapshotInfo.bytes} bytes, WasmVectorStore.load on Node ${snapshotInfo.nodeLoadMs.toFixed(1)} ms`)
   try {
     const built: { spec: WorkerSpec; size: { raw: number; gzip: number }; dry: Awaited<ReturnType<typeof dryRun>>; dir: string }[] = []
     for (const spec of specs) {
@@ -233,7 +263,10 @@ async function main() {
     const warmRatio = floorZod && name !== 'floor-zod' && name !== 'empty' ? ` (${((r.warmMs as number) / (floorZod.warmMs as number)).toFixed(2)}× floor-zod)` : ''
     table.push(`| ${name} | ${r.esbuildGzipKB} KB | ${r.uploadGzipKiB} KiB | ${r.startupCpuMs ?? 'n/a'} ms | ${over} | ${r.warmMs} ms${warmRatio} | ${r.workerdPeakRssMB} MB |`)
   }
-  const out = { suite: 'edge', date: new Date().toISOString(), runs: RUNS, warmRequests: WARM, node: process.version, rows }
+  if (snapshotInfo && rows['lumos-snapshot'] && rows.lumos) {
+    table.push('', `10k x 384 int8 snapshot: ${(snapshotInfo.bytes / 1e6).toFixed(2)} MB; WasmVectorStore.load on Node ${snapshotInfo.nodeLoadMs.toFixed(1)} ms; cold start in workerd (wasm + snapshot) +${((rows['lumos-snapshot'].coldMs as number) - (rows.lumos.coldMs as number)).toFixed(0)} ms over the lumos Worker`)
+  }
+  const out = { suite: 'edge', date: new Date().toISOString(), runs: RUNS, warmRequests: WARM, node: process.version, snapshot: snapshotInfo, rows }
   mkdirSync(path.join(root, 'bench/results'), { recursive: true })
   writeFileSync(path.join(root, 'bench/results/edge.json'), JSON.stringify(out, null, 2) + '\n')
   writeFileSync(path.join(root, 'bench/results/edge.md'), table.join('\n') + '\n')
