@@ -78,6 +78,7 @@ export const ERROR_CODES = {
   EMBEDDER_FAILED: 'The embedding model failed or returned a wrong number of vectors (see `cause`); nothing of this batch was written: retry.',
   EMBEDDING_DIMENSION_MISMATCH: 'The vectors have another length than the store (details.expected vs details.got): use the same embedder the store was built with, or a new store.',
   FILTER_INVALID: 'Fix the filter operator named in the message: use $eq $ne $gt $gte $lt $lte $in $nin $and $or $not $exists $contains with the documented operand types.',
+  EMBEDDER_MISMATCH: 'Load the snapshot with the embedder it was built with (details.snapshot; see Retriever.snapshotInfo), or rebuild it (`lumos ingest`) with the new embedder.',
   DOCUMENT_INVALID: 'Pass the document content as a non-empty string (HTML/markdown/text) or JSON value of the documented type.',
   RETRIEVER_CONFIG_INVALID: 'Check the Retriever options named in the message (a VectorStore, an embedder, mode vector|keyword|hybrid, topK >= 1).',
   // workflows

@@ -47,6 +47,7 @@ export function lexicalEmbedder(options: LexicalEmbedderOptions = {}): LexicalEm
   return {
     specificationVersion: 'v3',
     provider: 'lumos',
+    // Snapshots record this id and Retriever.load checks it: change it whenever the vectors change.
     modelId: `lexical-${dimensions}`,
     dimensions,
     maxEmbeddingsPerCall: 100_000,

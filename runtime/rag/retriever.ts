@@ -234,6 +234,15 @@ export class Retriever {
     await ready()
     const { header: h, sections } = unpackContainer(bytes, MAGIC, VERSION, 'Retriever')
     if (h.kind !== 'retriever' || !sections.vectors) throw new LumosError('SNAPSHOT_CORRUPT', 'Retriever snapshot has no vector store section')
+    // Vectors from another embedder are comparable in length but not in meaning: refuse them instead
+    // of returning silently wrong neighbours.
+    const built = h.embedder as { provider?: string; modelId?: string } | null
+    const given = resolveEmbedder(options.embedder)
+    if (built && (built.provider !== given.provider || built.modelId !== given.modelId)) {
+      throw new LumosError('EMBEDDER_MISMATCH', `This snapshot was built with ${built.provider}/${built.modelId}; Retriever.load got ${given.provider}/${given.modelId}.`, {
+        details: { snapshot: built, given: { provider: given.provider, modelId: given.modelId } },
+      })
+    }
     const vectorStore = WasmVectorStore.load(sections.vectors)
     const kwOptions = h.keyword as KeywordIndexOptions | null
     if (kwOptions && !sections.keyword) throw new LumosError('SNAPSHOT_CORRUPT', 'Retriever snapshot has no keyword index section')

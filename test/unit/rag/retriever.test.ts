@@ -155,6 +155,9 @@ describe('Retriever', () => {
     await expect(Retriever.load(flipped, { embedder: fakeEmbedder() })).rejects.toMatchObject({ code: 'SNAPSHOT_CORRUPT' })
     await expect(Retriever.load(bytes.slice(0, bytes.length - 3), { embedder: fakeEmbedder() })).rejects.toMatchObject({ code: 'SNAPSHOT_CORRUPT' })
     await expect(Retriever.load(new WasmVectorStore().save(), { embedder: fakeEmbedder() })).rejects.toMatchObject({ code: 'SNAPSHOT_KIND_MISMATCH' })
+    // another embedder (same vector length) is refused, not silently queried
+    const other = { ...fakeEmbedder(), modelId: 'fake-bow-v2' }
+    await expect(Retriever.load(bytes, { embedder: other })).rejects.toMatchObject({ code: 'EMBEDDER_MISMATCH', details: { snapshot: { provider: 'test', modelId: 'fake-bow' } } })
   })
 
   it('vector-only retriever: keyword modes are a config error; save needs a WasmVectorStore', async () => {
