@@ -4,6 +4,13 @@ import type { EmbedderInput, EmbeddingModel, EmbedManyOptions, EmbedManyResult }
 
 const DEFAULT_BATCH = 64
 
+/**
+ * Optional fast path on Lumos's own embedders: returns Float32Array rows directly, skipping the
+ * spec's number[] round trip (which costs more than the lexical embedding itself on large ingests).
+ */
+export const EMBED_FLOAT32: unique symbol = Symbol.for('lumos.embedFloat32') as never
+type Float32Embedder = { [EMBED_FLOAT32]?: (values: string[], abortSignal?: AbortSignal) => Promise<Float32Array[]> }
+
 /** Accepts a spec v3 embedding model as is, adapts a v2 one, rejects anything else. */
 export function resolveEmbedder(input: EmbedderInput): EmbeddingModel {
   const version = (input as { specificationVersion?: unknown } | null)?.specificationVersion
@@ -53,7 +60,8 @@ export async function embedMany(model: EmbedderInput, values: readonly string[],
     const slice = values.slice(at, at + batch)
     let result
     try {
-      result = await m.doEmbed({ values: slice, abortSignal })
+      const fast = (m as Float32Embedder)[EMBED_FLOAT32]
+      result = fast ? { embeddings: await fast(slice, abortSignal) } : await m.doEmbed({ values: slice, abortSignal })
     } catch (e) {
       if (abortSignal?.aborted) throw abortSignal.reason
       if (LumosError.isInstance(e) && (e.code === 'EMBEDDER_FAILED' || e.code === 'EMBEDDER_UNAVAILABLE')) throw e
@@ -74,7 +82,7 @@ export async function embedMany(model: EmbedderInput, values: readonly string[],
       if (!v || v.length !== dimensions || dimensions === 0) {
         throw new LumosError('EMBEDDER_FAILED', `embedding ${at + i} has ${v?.length ?? 0} dimensions, earlier ones have ${dimensions}`, { details: { position: at + i, expected: dimensions, got: v?.length ?? 0 } })
       }
-      const f = Float32Array.from(v)
+      const f = v instanceof Float32Array ? v : Float32Array.from(v)
       for (let j = 0; j < f.length; j++) {
         if (!Number.isFinite(f[j])) throw new LumosError('EMBEDDER_FAILED', `embedding ${at + i} has a non-finite value at dimension ${j}`, { details: { position: at + i } })
       }

@@ -2,6 +2,7 @@ import type { EmbeddingModelV3, EmbeddingModelV3CallOptions, EmbeddingModelV3Res
 import { ready } from '../core/init.js'
 import { lexicalEmbedFlat, type LexicalEmbedOptions } from '../core/lexical.js'
 import { LumosError } from '../errors.js'
+import { EMBED_FLOAT32 } from './embed.js'
 
 export type LexicalEmbedderOptions = LexicalEmbedOptions
 
@@ -16,6 +17,8 @@ export interface LexicalEmbedder extends EmbeddingModelV3 {
   readonly dimensions: number
   /** Synchronous embedding as Float32Arrays, for callers that do not need the AI SDK shape. */
   embedSync(values: readonly string[]): Float32Array[]
+  /** embedMany's fast path (Float32Array rows, no number[] round trip). */
+  [EMBED_FLOAT32](values: string[], abortSignal?: AbortSignal): Promise<Float32Array[]>
 }
 
 /**
@@ -53,6 +56,11 @@ export function lexicalEmbedder(options: LexicalEmbedderOptions = {}): LexicalEm
     maxEmbeddingsPerCall: 100_000,
     supportsParallelCalls: false,
     embedSync,
+    async [EMBED_FLOAT32](values: string[], abortSignal?: AbortSignal): Promise<Float32Array[]> {
+      abortSignal?.throwIfAborted()
+      await ready()
+      return embedSync(values)
+    },
     async doEmbed(call: EmbeddingModelV3CallOptions): Promise<EmbeddingModelV3Result> {
       call.abortSignal?.throwIfAborted()
       if (!Array.isArray(call.values)) throw new LumosError('INVALID_ARGUMENT', 'doEmbed expects values: string[]')

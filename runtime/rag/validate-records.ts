@@ -53,7 +53,12 @@ export function isStorableString(s: string): boolean {
   return isWellFormed(s)
 }
 
+// String.prototype.isWellFormed (ES2024; Node 20, workerd, Deno, Chromium 111+) is native and ~20x
+// faster on chunk-sized text than the loop below, which remains for older engines.
+const nativeWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed
+
 function isWellFormed(s: string): boolean {
+  if (nativeWellFormed !== undefined) return nativeWellFormed.call(s)
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
     if (c >= 0xd800 && c <= 0xdbff) {
