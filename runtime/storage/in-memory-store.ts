@@ -120,7 +120,9 @@ function createMemoryBackend(maxValueBytes: number): StoreBackend {
       },
       async getWorkflowRun(workflowId, runId) {
         const run = s.runs.get(workflowId + SEP + runId)
-        return run === undefined ? null : clone(run)
+        // Inside a write, apply-ops only reads the current row (version, createdAt) and writes a new
+        // one, so skip the deep copy of a snapshot that is about to be replaced (a workflow step's cost).
+        return run === undefined ? null : undo === null ? clone(run) : run
       },
       async listWorkflowRuns(q: RunQuery) {
         const rows = [...s.runs.values()].filter((r) => {
