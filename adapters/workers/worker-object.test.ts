@@ -2,13 +2,11 @@
 // threads and runs to their objects, workflow sleep -> alarm, and an evicted sleeping run continued
 // by alarm(). Pure helpers (routeToObject, earliestWakeAt, loadSnapshotBytes) are checked in Node.
 //   npx vitest run adapters/workers/worker-object.test.ts
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { copyFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Miniflare } from 'miniflare'
 import { afterAll, describe, expect, it } from 'vitest'
-import { bundlePortable, WASM_PATH } from '../../test/portable/bundle.js'
-import { startOrSkip } from '../../test/conformance/runtimes/gate.js'
+import { startWorkerd } from '../../test/portable/runners/workerd.js'
 import { earliestWakeAt } from './agent-object.js'
 import { loadSnapshotBytes } from './snapshot-source.js'
 import { routeToObject } from './worker-handler.js'
@@ -61,23 +59,12 @@ describe('earliestWakeAt / loadSnapshotBytes', () => {
 const assetsDir = await mkdtemp(join(tmpdir(), 'lumos-assets-'))
 await copyFile(new URL('../../examples/worker/docs.lumos', import.meta.url).pathname, join(assetsDir, 'docs.lumos'))
 
-const started = await startOrSkip('workerd (Miniflare)', async () => {
-  const code = await bundlePortable(new URL('./test/object-entry.ts', import.meta.url).pathname, { target: 'workerd' })
-  const mf = new Miniflare({
-    modules: [
-      { type: 'ESModule', path: 'entry.js', contents: code },
-      { type: 'CompiledWasm', path: 'lumos-core.wasm', contents: await readFile(WASM_PATH) },
-    ],
-    compatibilityDate: '2025-04-01',
-    durableObjects: { LUMOS_OBJECT: { className: 'LumosAgentObject', useSQLite: true } },
-    assets: { directory: assetsDir, binding: 'ASSETS', routerConfig: { has_user_worker: true } },
-  })
-  await mf.ready
-  return mf
+const mf = await startWorkerd({
+  entry: new URL('./test/object-entry.ts', import.meta.url).pathname,
+  durableObjects: { LUMOS_OBJECT: { className: 'LumosAgentObject', useSQLite: true } },
+  extra: { assets: { directory: assetsDir, binding: 'ASSETS', routerConfig: { has_user_worker: true } } },
 })
-const mf = started.value
 afterAll(async () => {
-  await mf?.dispose()
   await rm(assetsDir, { recursive: true, force: true })
 })
 

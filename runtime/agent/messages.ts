@@ -11,6 +11,7 @@ import type {
   SharedV3ProviderOptions,
 } from '@ai-sdk/provider'
 import { LumosError } from '../errors.js'
+import { assistantPartsToModel } from '../memory/ui-message.js'
 
 /** AI SDK ModelMessage-compatible message shapes (what generate()/stream() accept and return). */
 export interface ImagePart {
@@ -147,28 +148,6 @@ function fromUIMessage(m: UIMessageLike, i: number, out: LanguageModelV3Prompt):
     return
   }
   if (m.role !== 'assistant') throw invalid(`Message ${i}: unknown role '${(m as { role: unknown }).role}'.`)
-  let content: Array<LanguageModelV3TextPart | LanguageModelV3FilePart | LanguageModelV3ReasoningPart | LanguageModelV3ToolCallPart> = []
-  let results: LanguageModelV3ToolResultPart[] = []
-  const flush = () => {
-    if (content.length > 0) out.push({ role: 'assistant', content })
-    if (results.length > 0) out.push({ role: 'tool', content: results })
-    content = []
-    results = []
-  }
-  for (const p of m.parts) {
-    if (p.type === 'step-start') {
-      if (results.length > 0) flush()
-    } else if (p.type === 'text') content.push({ type: 'text', text: p.text as string })
-    else if (p.type === 'reasoning') content.push({ type: 'reasoning', text: p.text as string })
-    else if (p.type === 'file') content.push({ type: 'file', data: p.url as string, mediaType: p.mediaType as string })
-    else if (p.type.startsWith('tool-') || p.type === 'dynamic-tool') {
-      const toolName = p.type === 'dynamic-tool' ? (p.toolName as string) : p.type.slice(5)
-      const toolCallId = p.toolCallId as string
-      const state = p.state as string
-      if (state !== 'output-available' && state !== 'output-error') continue // unfinished calls cannot be replayed
-      content.push({ type: 'tool-call', toolCallId, toolName, input: p.input ?? {} })
-      results.push({ type: 'tool-result', toolCallId, toolName, output: state === 'output-error' ? toOutput(p.errorText ?? 'error', true) : toOutput(p.output, false) })
-    }
-  }
-  flush()
+  // fields are passed on as given here (no String())
+  assistantPartsToModel(m.parts, { str: (v) => v as string, output: (p, state) => (state === 'output-error' ? toOutput(p.errorText ?? 'error', true) : toOutput(p.output, false)) }, out)
 }

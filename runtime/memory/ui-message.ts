@@ -138,6 +138,32 @@ export function uiToModelMessages(messages: readonly UIMessageBody[], options: T
 }
 
 function assistantToModel(parts: readonly MessagePart[], options: ToPromptOptions, out: LanguageModelV3Message[]): void {
+  assistantPartsToModel(
+    parts,
+    {
+      str: String,
+      output: (p, state) =>
+        state === 'output-error' ? { type: 'error-text', value: truncate(String(p.errorText ?? 'error'), options.maxToolOutputChars) } : toolOutput(p.output, options.maxToolOutputChars),
+    },
+    out,
+  )
+}
+
+type LoosePart = { readonly type: string; readonly [key: string]: unknown }
+
+export interface AssistantPartsOptions {
+  /** Reads a string field of a part (callers differ on a non-string value: String() it or pass it on). */
+  str: (value: unknown) => string
+  /** The tool-result output of a finished call. */
+  output: (part: LoosePart, state: 'output-available' | 'output-error') => LanguageModelV3ToolResultOutput
+}
+
+/**
+ * The parts of one assistant UI message -> provider messages, split at step boundaries after tool
+ * results into assistant (calls) + tool (results) pairs. Unfinished calls are dropped: providers
+ * reject a call without its result. Shared by the memory prompt and the agent's UIMessage input.
+ */
+export function assistantPartsToModel(parts: readonly LoosePart[], o: AssistantPartsOptions, out: LanguageModelV3Message[]): void {
   let content: Array<LanguageModelV3TextPart | LanguageModelV3FilePart | LanguageModelV3ReasoningPart | LanguageModelV3ToolCallPart> = []
   let results: LanguageModelV3ToolResultPart[] = []
   const flush = () => {
@@ -149,18 +175,16 @@ function assistantToModel(parts: readonly MessagePart[], options: ToPromptOption
   for (const p of parts) {
     if (p.type === 'step-start') {
       if (results.length > 0) flush()
-    } else if (p.type === 'text') content.push({ type: 'text', text: String(p.text) })
-    else if (p.type === 'reasoning') content.push({ type: 'reasoning', text: String(p.text) })
-    else if (p.type === 'file') content.push({ type: 'file', data: String(p.url), mediaType: String(p.mediaType) })
+    } else if (p.type === 'text') content.push({ type: 'text', text: o.str(p.text) })
+    else if (p.type === 'reasoning') content.push({ type: 'reasoning', text: o.str(p.text) })
+    else if (p.type === 'file') content.push({ type: 'file', data: o.str(p.url), mediaType: o.str(p.mediaType) })
     else if (p.type.startsWith('tool-') || p.type === 'dynamic-tool') {
       const state = p.state
       if (state !== 'output-available' && state !== 'output-error') continue
-      const toolName = p.type === 'dynamic-tool' ? String(p.toolName) : p.type.slice(5)
-      const toolCallId = String(p.toolCallId)
+      const toolName = p.type === 'dynamic-tool' ? o.str(p.toolName) : p.type.slice(5)
+      const toolCallId = o.str(p.toolCallId)
       content.push({ type: 'tool-call', toolCallId, toolName, input: p.input ?? {} })
-      const output: LanguageModelV3ToolResultOutput =
-        state === 'output-error' ? { type: 'error-text', value: truncate(String(p.errorText ?? 'error'), options.maxToolOutputChars) } : toolOutput(p.output, options.maxToolOutputChars)
-      results.push({ type: 'tool-result', toolCallId, toolName, output })
+      results.push({ type: 'tool-result', toolCallId, toolName, output: o.output(p, state) })
     }
   }
   flush()

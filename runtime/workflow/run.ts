@@ -87,17 +87,8 @@ export class Run<TInput = unknown, TOutput = unknown> {
       if (!s.ok) throw new LumosError('WORKFLOW_INPUT_INVALID', `Workflow '${this.workflowId}' initial state does not match its stateSchema: ${formatIssues(s.issues)}`, { details: { workflowId: this.workflowId, issues: issuesToJson(s.issues) } })
       state = s.value
     }
-    this.#snapshot = { v: 1, status: 'running', root: newFrame(this.workflowId, c.value, state) }
-    this.#executing = true
-    try {
-      // version 0: the run id must be new (a second start elsewhere loses here)
-      await this.#persist()
-    } catch (e) {
-      this.#executing = false
-      this.#snapshot = undefined
-      throw e
-    }
-    return this.#execute(options.context, options.abortSignal)
+    // version 0: the run id must be new (a second start elsewhere loses here)
+    return this.#claimAndExecute({ v: 1, status: 'running', root: newFrame(this.workflowId, c.value, state) }, undefined, options)
   }
 
   /** Starts the run and yields its events; `stream.result` has the final result. */
@@ -140,16 +131,7 @@ export class Run<TInput = unknown, TOutput = unknown> {
     record.status = 'running'
     record.resumeData = (c.value ?? null) as JsonValue
     next.status = 'running'
-    this.#executing = true
-    this.#snapshot = next
-    try {
-      await this.#persist()
-    } catch (e) {
-      this.#snapshot = snap
-      this.#executing = false
-      throw e
-    }
-    return this.#execute(options.context, options.abortSignal)
+    return this.#claimAndExecute(next, snap, options)
   }
 
   /**
@@ -162,11 +144,22 @@ export class Run<TInput = unknown, TOutput = unknown> {
     if (snap === undefined) throw new LumosError('WORKFLOW_NOT_SUSPENDED', `Run '${this.runId}' was never started.`, { details: { runId: this.runId, status: 'pending' } })
     if (this.#executing) throw new LumosError('WORKFLOW_RESUME_CONFLICT', `Run '${this.runId}' is executing in this process right now.`, { details: { runId: this.runId, status: this.status } })
     if (snap.status !== 'running') return this.#result()
+    // claims the run: a concurrent recover (or the old process, if alive) loses
+    return this.#claimAndExecute(snap, snap, options)
+  }
+
+  /**
+   * Makes `next` the snapshot and writes it (the version-checked write is the claim), then executes.
+   * If the write fails, the object goes back to `previous` and is not executing.
+   */
+  async #claimAndExecute(next: RunSnapshot, previous: RunSnapshot | undefined, options: { context?: unknown; abortSignal?: AbortSignal }): Promise<WorkflowRunResult<TOutput>> {
+    this.#snapshot = next
     this.#executing = true
     try {
-      await this.#persist() // claims the run: a concurrent recover (or the old process, if alive) loses
+      await this.#persist()
     } catch (e) {
       this.#executing = false
+      this.#snapshot = previous
       throw e
     }
     return this.#execute(options.context, options.abortSignal)

@@ -106,6 +106,9 @@ export function cloneStep<I, O, R, S>(step: Step<I, O, R, S>, options: { id: str
   return { ...step, id: options.id }
 }
 
+// agent and tool steps take no suspend/resume/state schemas and no retry policy of their own
+const NO_STEP_OPTIONS = { resumeSchema: undefined, suspendSchema: undefined, stateSchema: undefined, retries: undefined, retryDelayMs: undefined, backoff: undefined } as const
+
 function agentStep(agent: AgentLike): Step<{ prompt: string }, { text: string }> {
   return {
     kind: 'lumos.step',
@@ -113,12 +116,7 @@ function agentStep(agent: AgentLike): Step<{ prompt: string }, { text: string }>
     description: agent.description,
     inputSchema: stringObjectSchema('prompt'),
     outputSchema: stringObjectSchema('text'),
-    resumeSchema: undefined,
-    suspendSchema: undefined,
-    stateSchema: undefined,
-    retries: undefined,
-    retryDelayMs: undefined,
-    backoff: undefined,
+    ...NO_STEP_OPTIONS,
     timeoutMs: undefined,
     source: 'agent',
     async execute({ inputData, abortSignal, context }) {
@@ -135,12 +133,7 @@ function toolStep(tool: Tool): Step {
     description: tool.description,
     inputSchema: tool.inputSchema,
     outputSchema: tool.outputSchema,
-    resumeSchema: undefined,
-    suspendSchema: undefined,
-    stateSchema: undefined,
-    retries: undefined,
-    retryDelayMs: undefined,
-    backoff: undefined,
+    ...NO_STEP_OPTIONS,
     timeoutMs: tool.timeoutMs,
     source: 'tool',
     async execute({ inputData, abortSignal, context, runId, workflowId }) {

@@ -126,6 +126,28 @@ const startBody: JsonSchema = { type: 'object', properties: { inputData: {}, run
 const resumeBody: JsonSchema = { type: 'object', properties: { step: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }, resumeData: {} } }
 const sse = { description: 'SSE of workflow events (`data: <WorkflowEvent JSON>`), ended by `data: [DONE]`.', contentType: 'text/event-stream', schema: { type: 'string' } }
 
+type Body = Record<string, unknown>
+
+/** A start request: the workflow's new run (with the body's runId/resourceId) and the body. */
+async function runToStart(deps: AppDeps, id: string, json: () => Promise<Body>) {
+  const wf = findWorkflow(deps, id)
+  const body = await json()
+  const run = await wf.createRun({ store: deps.store, runId: optionalString(body.runId, 'runId'), resourceId: optionalString(body.resourceId, 'resourceId') })
+  return { run, body }
+}
+
+/** A resume request: the stored run it names and the body. */
+async function runToResume(deps: AppDeps, params: Record<string, string>, json: () => Promise<Body>) {
+  const body = await json()
+  const run = await findWorkflow(deps, params.id).getRun(params.runId, { store: deps.store })
+  return { run, body }
+}
+
+function streamResponse(stream: AsyncIterable<WorkflowEvent> & { result: Promise<unknown> }, deps: AppDeps): Response {
+  stream.result.catch(() => {}) // failures arrive as events
+  return eventStreamResponse(stream, deps.exposeErrors)
+}
+
 function parseStep(value: unknown): string | string[] | undefined {
   if (value === undefined || value === null) return undefined
   if (typeof value === 'string' && value !== '') return value
@@ -161,9 +183,7 @@ export const workflowRoutes: RouteDef[] = [
     body: startBody,
     responses: { 200: { description: 'The run result.', schema: runResult } },
     handler: async ({ deps, params, json }) => {
-      const wf = findWorkflow(deps, params.id)
-      const body = await json()
-      const run = await wf.createRun({ store: deps.store, runId: optionalString(body.runId, 'runId'), resourceId: optionalString(body.resourceId, 'resourceId') })
+      const { run, body } = await runToStart(deps, params.id, json)
       return jsonResponse(200, resultView(await run.start({ inputData: body.inputData }), deps.exposeErrors))
     },
   },
@@ -176,12 +196,8 @@ export const workflowRoutes: RouteDef[] = [
     body: startBody,
     responses: { 200: sse },
     handler: async ({ deps, params, json }) => {
-      const wf = findWorkflow(deps, params.id)
-      const body = await json()
-      const run = await wf.createRun({ store: deps.store, runId: optionalString(body.runId, 'runId'), resourceId: optionalString(body.resourceId, 'resourceId') })
-      const stream = run.stream({ inputData: body.inputData })
-      stream.result.catch(() => {}) // failures arrive as events
-      return eventStreamResponse(stream, deps.exposeErrors)
+      const { run, body } = await runToStart(deps, params.id, json)
+      return streamResponse(run.stream({ inputData: body.inputData }), deps)
     },
   },
   {
@@ -242,8 +258,7 @@ export const workflowRoutes: RouteDef[] = [
     body: resumeBody,
     responses: { 200: { description: 'The run result.', schema: runResult } },
     handler: async ({ deps, params, json }) => {
-      const body = await json()
-      const run = await findWorkflow(deps, params.id).getRun(params.runId, { store: deps.store })
+      const { run, body } = await runToResume(deps, params, json)
       return jsonResponse(200, resultView(await run.resume({ step: parseStep(body.step), resumeData: body.resumeData }), deps.exposeErrors))
     },
   },
@@ -256,11 +271,8 @@ export const workflowRoutes: RouteDef[] = [
     body: resumeBody,
     responses: { 200: sse },
     handler: async ({ deps, params, json }) => {
-      const body = await json()
-      const run = await findWorkflow(deps, params.id).getRun(params.runId, { store: deps.store })
-      const stream = run.resumeStream({ step: parseStep(body.step), resumeData: body.resumeData })
-      stream.result.catch(() => {})
-      return eventStreamResponse(stream, deps.exposeErrors)
+      const { run, body } = await runToResume(deps, params, json)
+      return streamResponse(run.resumeStream({ step: parseStep(body.step), resumeData: body.resumeData }), deps)
     },
   },
 ]

@@ -6,34 +6,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Miniflare } from 'miniflare'
-import { afterAll, describe, expect, it } from 'vitest'
-import { bundlePortable, REPO_ROOT, WASM_PATH } from '../../portable/bundle.js'
+import { describe, expect, it } from 'vitest'
+import { REPO_ROOT } from '../../portable/bundle.js'
 import type { TestResult } from '../../portable/index.js'
+import { startWorkerd } from '../../portable/runners/workerd.js'
 import { caseNamesOf, failuresOf, storeCaseNames } from './case-names.js'
-import { startOrSkip } from './gate.js'
 
 const ENTRY = fileURLToPath(new URL('./workerd/entry.ts', import.meta.url))
 
-const t0 = Date.now()
-const started = await startOrSkip('workerd (Miniflare)', async () => {
-  const code = await bundlePortable(ENTRY, { target: 'workerd' })
-  const mf = new Miniflare({
-    modules: [
-      { type: 'ESModule', path: 'entry.js', contents: code },
-      { type: 'CompiledWasm', path: 'lumos-core.wasm', contents: await readFile(WASM_PATH) },
-    ],
-    compatibilityDate: '2025-04-01',
-    durableObjects: { STORE_TEST: { className: 'StoreTestObject', useSQLite: true } },
-  })
-  await mf.ready
-  return mf
-})
-const mf = started.value
-console.log(`[workerd] bundle + start: ${Date.now() - t0} ms`)
-
-afterAll(async () => {
-  await mf?.dispose()
-})
+const mf = await startWorkerd({ entry: ENTRY, durableObjects: { STORE_TEST: { className: 'StoreTestObject', useSQLite: true } } })
 
 async function json<T>(path: string): Promise<T> {
   if (!mf) throw new Error('unreachable')

@@ -1,9 +1,10 @@
 // Runs in the page and in a module Web Worker (bundled by ../browser.test.ts with `vitest` aliased to
 // the portable harness): the Store conformance suite on IndexedDBStore, the wasm smoke test and the
 // persistence probes.
-import { IndexedDBStore, KeywordIndex, ready, VectorIndex } from '../../../../adapters/browser/index.js'
+import { IndexedDBStore, ready } from '../../../../adapters/browser/index.js'
 import { runTests, type TestResult } from '../../../portable/index.js'
 import { runStoreConformance } from '../../store/store.case.js'
+import { queryBothIndexes } from '../wasm-smoke.js'
 
 let counter = 0
 let previous: string | undefined
@@ -25,19 +26,7 @@ export async function runConformance(filter?: string): Promise<TestResult[]> {
 
 export async function smoke(): Promise<{ vector: string[]; keyword: string[] }> {
   await ready() // default loader: compileStreaming(fetch(DEFAULT_WASM_URL))
-  const vi = new VectorIndex({ dimensions: 3 })
-  vi.upsert(['x', 'y', 'z'], [
-    [1, 0, 0],
-    [0, 1, 0],
-    [0.7, 0.7, 0],
-  ])
-  const vector = vi.search([0.9, 0.1, 0], { k: 2 }).ids
-  vi.free()
-  const ki = new KeywordIndex()
-  ki.upsert(['a', 'b'], ['IndexedDB keeps memory in the browser', 'Cats sleep all day'])
-  const keyword = ki.search('browser memory', { k: 2 }).ids
-  ki.free()
-  return { vector, keyword }
+  return queryBothIndexes('IndexedDB keeps memory in the browser', 'browser memory')
 }
 
 const PERSIST_DB = 'lumos-persistence'

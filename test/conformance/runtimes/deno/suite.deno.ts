@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest'
 // the same module instance as 'vitest' here (deno.json maps vitest to it)
 import { registerDenoTests } from '../../../portable/index.js'
-import { DenoKvStore, KeywordIndex, ready, serve, VectorIndex, type DenoKv } from '../../../../adapters/deno/index.js'
+import { DenoKvStore, ready, serve, type DenoKv } from '../../../../adapters/deno/index.js'
 import { runStoreConformance } from '../../store/store.case.js'
+import { queryBothIndexes } from '../wasm-smoke.js'
 
 interface DenoApi {
   openKv(path?: string): Promise<DenoKv>
@@ -20,18 +21,7 @@ runStoreConformance({ name: 'DenoKvStore (deno)', create: () => DenoKvStore.open
 describe('deno adapter', () => {
   it('loads the wasm core with Deno.readFile and queries both indexes', async () => {
     await ready()
-    const vi = new VectorIndex({ dimensions: 3 })
-    vi.upsert(['x', 'y', 'z'], [
-      [1, 0, 0],
-      [0, 1, 0],
-      [0.7, 0.7, 0],
-    ])
-    expect(vi.search([0.9, 0.1, 0], { k: 2 }).ids).toEqual(['x', 'z'])
-    vi.free()
-    const ki = new KeywordIndex()
-    ki.upsert(['a', 'b'], ['Deno KV keeps memory on disk', 'Cats sleep all day'])
-    expect(ki.search('deno memory', { k: 2 }).ids).toEqual(['a'])
-    ki.free()
+    expect(queryBothIndexes('Deno KV keeps memory on disk', 'deno memory')).toEqual({ vector: ['x', 'z'], keyword: ['a'] })
   })
 
   it('keeps threads, big messages and blobs in a KV file across reopen', async () => {

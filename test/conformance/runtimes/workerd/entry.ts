@@ -2,9 +2,10 @@
 // `vitest` aliased to the portable harness, so the Store conformance suite runs here unchanged.
 //   GET /conformance[?filter=...]  runs the suite inside a SQLite-backed Durable Object, returns TestResult[] as JSON
 //   GET /smoke                     loads the wasm core through adapters/workers and queries both indexes
-import { DurableObjectStore, KeywordIndex, ready, VectorIndex, type DurableObjectSqlStorage } from '../../../../adapters/workers/index.js'
+import { DurableObjectStore, ready, type DurableObjectSqlStorage } from '../../../../adapters/workers/index.js'
 import { runTests } from '../../../portable/index.js'
 import { runStoreConformance } from '../../store/store.case.js'
+import { queryBothIndexes } from '../wasm-smoke.js'
 
 interface DurableObjectState {
   storage: DurableObjectSqlStorage & { deleteAll(): Promise<void> }
@@ -39,19 +40,7 @@ export class StoreTestObject {
 
 export async function smoke(): Promise<Record<string, unknown>> {
   await ready()
-  const vi = new VectorIndex({ dimensions: 3 })
-  vi.upsert(['x', 'y', 'z'], [
-    [1, 0, 0],
-    [0, 1, 0],
-    [0.7, 0.7, 0],
-  ])
-  const vector = vi.search([0.9, 0.1, 0], { k: 2 }).ids
-  vi.free()
-  const ki = new KeywordIndex()
-  ki.upsert(['a', 'b'], ['Durable Objects keep state at the edge', 'Cats sleep all day'])
-  const keyword = ki.search('durable state', { k: 2 }).ids
-  ki.free()
-  return { vector, keyword }
+  return queryBothIndexes('Durable Objects keep state at the edge', 'durable state')
 }
 
 export default {
