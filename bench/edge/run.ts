@@ -40,6 +40,8 @@ const ALL: WorkerSpec[] = [
   { name: 'floor-zod', entry: 'floor-zod.js', note: 'the same loop, tool schema in zod (parse + toJSONSchema)' },
   { name: 'lumos', entry: 'lumos.ts', note: 'Agent + zod tool + built-in OpenAI-compatible model' },
   { name: 'lumos-memory', entry: 'lumos-memory.ts', note: 'the same + Memory (history, working memory) on a Store' },
+  { name: 'lumos-wasm', entry: 'lumos-wasm.ts', note: 'lumos + the wasm core instantiated at the first request (no snapshot)' },
+  { name: 'lumos-snapshot-bytes', entry: 'lumos-snapshot-bytes.ts', note: 'lumos-snapshot with the snapshot bundled but not loaded (control)' },
   { name: 'lumos-snapshot', entry: 'lumos-snapshot.ts', note: 'lumos + wasm core + a 10k x 384 int8 vector snapshot loaded at the first request' },
   { name: 'ai-sdk', entry: 'ai-sdk.ts', note: 'ai 6 generateText + zod tool + @ai-sdk/openai-compatible' },
   { name: 'mastra', entry: 'mastra.ts', nodejsCompat: true, note: 'Mastra Agent (bench/node_modules/@mastra/core) + zod tool; needs nodejs_compat' },
@@ -264,7 +266,7 @@ async function main() {
     table.push(`| ${name} | ${r.esbuildGzipKB} KB | ${r.uploadGzipKiB} KiB | ${r.startupCpuMs ?? 'n/a'} ms | ${over} | ${r.warmMs} ms${warmRatio} | ${r.workerdPeakRssMB} MB |`)
   }
   if (snapshotInfo && rows['lumos-snapshot'] && rows.lumos) {
-    table.push('', `10k x 384 int8 snapshot: ${(snapshotInfo.bytes / 1e6).toFixed(2)} MB; WasmVectorStore.load on Node ${snapshotInfo.nodeLoadMs.toFixed(1)} ms; cold start in workerd (wasm + snapshot) +${((rows['lumos-snapshot'].coldMs as number) - (rows.lumos.coldMs as number)).toFixed(0)} ms over the lumos Worker`)
+    table.push('', `10k x 384 int8 snapshot: ${(snapshotInfo.bytes / 1e6).toFixed(2)} MB; WasmVectorStore.load on Node ${snapshotInfo.nodeLoadMs.toFixed(1)} ms; cold start in workerd (wasm + snapshot) +${((rows['lumos-snapshot'].coldMs as number) - (rows.lumos.coldMs as number)).toFixed(0)} ms over the lumos Worker${rows['lumos-wasm'] ? `, of which the snapshot (over lumos-wasm) +${((rows['lumos-snapshot'].coldMs as number) - (rows['lumos-wasm'].coldMs as number)).toFixed(0)} ms` : ''}${rows['lumos-snapshot-bytes'] ? `, and WasmVectorStore.load itself (over lumos-snapshot-bytes) +${((rows['lumos-snapshot'].coldMs as number) - (rows['lumos-snapshot-bytes'].coldMs as number)).toFixed(0)} ms` : ''}`)
   }
   const out = { suite: 'edge', date: new Date().toISOString(), runs: RUNS, warmRequests: WARM, node: process.version, snapshot: snapshotInfo, rows }
   mkdirSync(path.join(root, 'bench/results'), { recursive: true })
