@@ -270,8 +270,10 @@ async function main() {
   }
   const out = { suite: 'edge', date: new Date().toISOString(), runs: RUNS, warmRequests: WARM, node: process.version, snapshot: snapshotInfo, rows }
   mkdirSync(path.join(root, 'bench/results'), { recursive: true })
-  writeFileSync(path.join(root, 'bench/results/edge.json'), JSON.stringify(out, null, 2) + '\n')
-  writeFileSync(path.join(root, 'bench/results/edge.md'), table.join('\n') + '\n')
+  // A partial run (--only) must not overwrite the full table the README quotes.
+  const base = only ? 'edge-partial' : 'edge'
+  writeFileSync(path.join(root, `bench/results/${base}.json`), JSON.stringify(out, null, 2) + '\n')
+  writeFileSync(path.join(root, `bench/results/${base}.md`), table.join('\n') + '\n')
   console.log(table.join('\n'))
 }
 
