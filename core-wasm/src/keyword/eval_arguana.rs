@@ -15,14 +15,15 @@ use super::Bm25Config;
 use std::collections::HashMap;
 use std::time::Instant;
 
-struct Data {
-    doc_ids: Vec<String>,
-    doc_texts: Vec<String>,
-    queries: Vec<(String, String)>,
-    qrels: HashMap<String, Vec<(String, u32)>>,
+/// The ArguAna test split as TSVs; shared with `embed/eval_arguana.rs`.
+pub(crate) struct Data {
+    pub(crate) doc_ids: Vec<String>,
+    pub(crate) doc_texts: Vec<String>,
+    pub(crate) queries: Vec<(String, String)>,
+    pub(crate) qrels: HashMap<String, Vec<(String, u32)>>,
 }
 
-fn read(dir: &str) -> Option<Data> {
+pub(crate) fn read(dir: &str) -> Option<Data> {
     let corpus = std::fs::read_to_string(format!("{}/corpus.tsv", dir)).ok()?;
     let queries = std::fs::read_to_string(format!("{}/queries.tsv", dir)).ok()?;
     let qrels_txt = std::fs::read_to_string(format!("{}/qrels.tsv", dir)).ok()?;
@@ -53,6 +54,20 @@ fn read(dir: &str) -> Option<Data> {
     Some(Data { doc_ids, doc_texts, queries: qs, qrels })
 }
 
+/// nDCG@10 with graded gains (trec_eval style, gain = rel); 0 when the query has no relevant doc.
+pub(crate) fn ndcg_at_10(ranked: &[&str], rels: &[(String, u32)]) -> f64 {
+    let rel_of = |d: &str| rels.iter().find(|(id, _)| id == d).map(|r| r.1).unwrap_or(0);
+    let dcg: f64 = ranked.iter().take(10).enumerate().map(|(i, d)| rel_of(d) as f64 / ((i + 2) as f64).log2()).sum();
+    let mut ideal: Vec<u32> = rels.iter().map(|r| r.1).filter(|&r| r > 0).collect();
+    ideal.sort_unstable_by(|a, b| b.cmp(a));
+    let idcg: f64 = ideal.iter().take(10).enumerate().map(|(i, &r)| r as f64 / ((i + 2) as f64).log2()).sum();
+    if idcg > 0.0 {
+        dcg / idcg
+    } else {
+        0.0
+    }
+}
+
 struct Scores {
     ndcg10: f64,
     recall100: f64,
@@ -76,17 +91,8 @@ fn run(data: &Data, cfg: Bm25Config, count_dups: bool) -> Scores {
         let ranked: Vec<&str> = hits.slots.iter().filter_map(|&s| idx.ids().id_of(s)).filter(|id| *id != qid.as_str()).take(100).collect();
         let rels = &data.qrels[qid];
         let rel_of = |d: &str| rels.iter().find(|(id, _)| id == d).map(|r| r.1).unwrap_or(0);
-        let mut dcg = 0.0;
-        for (i, d) in ranked.iter().take(10).enumerate() {
-            dcg += rel_of(d) as f64 / ((i + 2) as f64).log2();
-        }
-        let mut ideal: Vec<u32> = rels.iter().map(|r| r.1).filter(|&r| r > 0).collect();
-        ideal.sort_unstable_by(|a, b| b.cmp(a));
-        let idcg: f64 = ideal.iter().take(10).enumerate().map(|(i, &r)| r as f64 / ((i + 2) as f64).log2()).sum();
-        if idcg > 0.0 {
-            ndcg_sum += dcg / idcg;
-        }
-        let n_rel = ideal.len();
+        ndcg_sum += ndcg_at_10(&ranked, rels);
+        let n_rel = rels.iter().filter(|r| r.1 > 0).count();
         if n_rel > 0 {
             let found = ranked.iter().filter(|d| rel_of(d) > 0).count();
             recall_sum += found as f64 / n_rel as f64;

@@ -16,7 +16,7 @@ mod tokenizer;
 mod update;
 
 #[cfg(test)]
-mod eval_arguana;
+pub(crate) mod eval_arguana;
 #[cfg(test)]
 mod tests;
 
