@@ -1,14 +1,14 @@
 // The memory inspector's "Recalled messages" box in headless Chromium, against an agent whose
 // memory has semantic recall (GET /api/threads/:id/recall).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, createApp, InMemoryStore, lexicalEmbedder, Memory } from '../../../adapters/node/index.js'
 import { serve, type ServedApp } from '../../../adapters/node/serve.js'
 import { MockModel } from '../../../runtime/test/mock-model.js'
+import { startOrSkip } from '../../conformance/runtimes/gate.js'
+import { launchChromium } from '../../portable/runners/chromium.js'
 import { REPO } from './run-cli.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 let browser: import('playwright-core').Browser | undefined
 let skipReason = ''
 let server: ServedApp
@@ -22,15 +22,10 @@ beforeAll(async () => {
   }
   const html = readFileSync(`${REPO}adapters/node/playground/index.html`, 'utf8')
   server = await serve(createApp({ agents: { support: agent }, store, playground: { html } }), { port: 0 })
-  const { chromium } = await import('playwright-core')
-  try {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} does not exist (set CHROMIUM_PATH)`)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 })
-  } catch (error) {
-    skipReason = `Chromium could not start: ${(error as Error).message.split('\n')[0]}`
-    if (process.env.CI === 'true') throw new Error(`${skipReason} (CI=true: the playground test must run)`)
-    console.warn(`SKIPPED playground recall test: ${skipReason}`)
-  }
+  // Same launch and CI gate as the runtime suites: under CI a Chromium that cannot start fails the run.
+  const started = await startOrSkip('Chromium', () => launchChromium())
+  browser = started.value ?? undefined
+  skipReason = started.skip ?? ''
   mkdirSync(`${REPO}test-artifacts`, { recursive: true })
 }, 60_000)
 

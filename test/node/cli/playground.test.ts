@@ -1,7 +1,7 @@
 // The playground in headless Chromium (playwright-core + Debian's /usr/bin/chromium): chat with a
 // streaming tool-calling agent, inspect the tool call, run a workflow to suspension and resume it
 // from the generated form, see the traces timeline. Screenshots go to test-artifacts/.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as z from 'zod'
 import { serve, type ServedApp } from '../../../adapters/node/serve.js'
@@ -13,10 +13,10 @@ import { createInMemoryTracer } from '../../../runtime/tracing/index.js'
 import { createStep, createWorkflow } from '../../../runtime/workflow/index.js'
 import { MockModel } from '../../../runtime/test/mock-model.js'
 import { weather } from '../../fixtures/dev/tools.js'
+import { startOrSkip } from '../../conformance/runtimes/gate.js'
+import { launchChromium } from '../../portable/runners/chromium.js'
 import { REPO } from './run-cli.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const ARTIFACTS = `${REPO}test-artifacts`
 const ANSWER = 'It is 21°C and clear in Paris.'
 
@@ -55,15 +55,10 @@ beforeAll(async () => {
   const html = readFileSync(`${REPO}adapters/node/playground/index.html`, 'utf8')
   server = await serve(createApp({ agents: { weather: agent }, workflows: { review }, store, tracer, retriever, playground: { html } }), { port: 0 })
 
-  const { chromium } = await import('playwright-core')
-  try {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} does not exist (set CHROMIUM_PATH)`)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 })
-  } catch (error) {
-    skipReason = `Chromium could not start: ${(error as Error).message.split('\n')[0]}`
-    if (process.env.CI === 'true') throw new Error(`${skipReason} (CI=true: the playground test must run)`)
-    console.warn(`SKIPPED playground browser test: ${skipReason}`)
-  }
+  // Same launch and CI gate as the runtime suites: under CI a Chromium that cannot start fails the run.
+  const started = await startOrSkip('Chromium', () => launchChromium())
+  browser = started.value ?? undefined
+  skipReason = started.skip ?? ''
   mkdirSync(ARTIFACTS, { recursive: true })
 }, 60_000)
 
